@@ -30,6 +30,14 @@ public interface LinkDevice extends AutoCloseable {
      */
     void send(ByteBuf packet);
 
+    /**
+     * Reads what has arrived without blocking and hands each packet to the receiver; returns how many
+     * were delivered. Links that deliver on their own (the simulated link, through timers) return 0.
+     */
+    default int poll() {
+        return 0;
+    }
+
     @Override
     void close();
 }
