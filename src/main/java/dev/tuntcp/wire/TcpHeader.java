@@ -1,0 +1,217 @@
+package dev.tuntcp.wire;
+
+import io.netty.buffer.ByteBuf;
+
+/**
+ * A reusable view of a TCP segment (RFC 9293 §3.1) over a {@link ByteBuf} range: header, options and
+ * payload. Nothing is copied or allocated. {@link #wrap} checks the structure; the checksum needs the
+ * IPv4 addresses and is checked separately by {@link #verifyChecksum}; options are read into a
+ * caller-owned {@link TcpOptions} by {@link #readOptions}. Flag combinations are not judged here
+ * (see {@link TcpControl}).
+ *
+ * <p>Ownership: the view never retains or releases the buffer.
+ */
+public final class TcpHeader {
+    /** The header without options. */
+    public static final int MIN_LENGTH = 20;
+    /** The header with the most options (data offset 15). */
+    public static final int MAX_LENGTH = 60;
+
+    static final int SOURCE_PORT = 0;
+    static final int DESTINATION_PORT = 2;
+    static final int SEQ = 4;
+    static final int ACK = 8;
+    static final int DATA_OFFSET_FLAGS = 12;
+    static final int WINDOW = 14;
+    static final int CHECKSUM = 16;
+    static final int URGENT_POINTER = 18;
+
+    private ByteBuf buf;
+    private int offset;
+    private int segmentLength;
+    private int headerLength;
+
+    /**
+     * Points the view at a whole segment ({@code length} bytes from absolute index {@code offset})
+     * and validates: the range lies in the buffer's written bytes and holds 20 bytes; data offset ≥
+     * 5; data offset * 4 ≤ length.
+     */
+    public ParseError wrap(ByteBuf buf, int offset, int length) {
+        this.buf = buf;
+        this.offset = offset;
+        this.segmentLength = 0;
+        this.headerLength = 0;
+        if (offset < 0 || length < MIN_LENGTH || length > buf.writerIndex() - offset) {
+            return ParseError.TCP_TRUNCATED;
+        }
+        int dataOffset = buf.getUnsignedByte(offset + DATA_OFFSET_FLAGS) >>> 4;
+        if (dataOffset < 5) {
+            return ParseError.TCP_DATA_OFFSET_TOO_SMALL;
+        }
+        int hlen = dataOffset << 2;
+        if (hlen > length) {
+            return ParseError.TCP_DATA_OFFSET_BEYOND_SEGMENT;
+        }
+        this.segmentLength = length;
+        this.headerLength = hlen;
+        return ParseError.NONE;
+    }
+
+    /** Wraps the payload of an IPv4 datagram already validated by {@code ip.wrap}. */
+    public ParseError wrap(Ipv4Header ip) {
+        return wrap(ip.buffer(), ip.payloadOffset(), ip.payloadLength());
+    }
+
+    /**
+     * Checks the checksum over the pseudo-header (RFC 9293 §3.1), header and payload: returns
+     * {@link ParseError#NONE} or {@link ParseError#TCP_BAD_CHECKSUM}.
+     */
+    public ParseError verifyChecksum(int sourceAddress, int destinationAddress) {
+        int pseudo = InternetChecksum.pseudoHeaderSum(sourceAddress, destinationAddress,
+                Ipv4Header.PROTOCOL_TCP, segmentLength);
+        int sum = InternetChecksum.add(pseudo, InternetChecksum.sum(buf, offset, segmentLength));
+        return sum == 0xffff ? ParseError.NONE : ParseError.TCP_BAD_CHECKSUM;
+    }
+
+    /** Reads the options into {@code into} (reset first); see {@link TcpOptions#read}. */
+    public ParseError readOptions(TcpOptions into) {
+        return into.read(buf, offset + MIN_LENGTH, headerLength - MIN_LENGTH);
+    }
+
+    public ByteBuf buffer() {
+        return buf;
+    }
+
+    /** Absolute index of the first header byte. */
+    public int offset() {
+        return offset;
+    }
+
+    public int sourcePort() {
+        return buf.getUnsignedShort(offset + SOURCE_PORT);
+    }
+
+    public int destinationPort() {
+        return buf.getUnsignedShort(offset + DESTINATION_PORT);
+    }
+
+    /** Sequence number (compare with {@link SeqNum}). */
+    public int seq() {
+        return buf.getInt(offset + SEQ);
+    }
+
+    /** Acknowledgement number; meaningful only when ACK is set. */
+    public int ack() {
+        return buf.getInt(offset + ACK);
+    }
+
+    /** Data offset in 32-bit words. */
+    public int dataOffset() {
+        return headerLength >>> 2;
+    }
+
+    /** Header length in bytes, options included. */
+    public int headerLength() {
+        return headerLength;
+    }
+
+    /** The nine control bits ({@link TcpFlags} constants). */
+    public int flags() {
+        return buf.getUnsignedShort(offset + DATA_OFFSET_FLAGS) & TcpFlags.MASK;
+    }
+
+    /** The three reserved bits between data offset and AE (must be zero, RFC 9293 §3.1). */
+    public int reserved() {
+        return buf.getUnsignedByte(offset + DATA_OFFSET_FLAGS) >>> 1 & 0x7;
+    }
+
+    public boolean hasFlags(int required) {
+        return (flags() & required) == required;
+    }
+
+    public boolean fin() {
+        return (flags() & TcpFlags.FIN) != 0;
+    }
+
+    public boolean syn() {
+        return (flags() & TcpFlags.SYN) != 0;
+    }
+
+    public boolean rst() {
+        return (flags() & TcpFlags.RST) != 0;
+    }
+
+    public boolean psh() {
+        return (flags() & TcpFlags.PSH) != 0;
+    }
+
+    public boolean ackFlag() {
+        return (flags() & TcpFlags.ACK) != 0;
+    }
+
+    public boolean urg() {
+        return (flags() & TcpFlags.URG) != 0;
+    }
+
+    public boolean ece() {
+        return (flags() & TcpFlags.ECE) != 0;
+    }
+
+    public boolean cwr() {
+        return (flags() & TcpFlags.CWR) != 0;
+    }
+
+    public boolean ae() {
+        return (flags() & TcpFlags.AE) != 0;
+    }
+
+    /** How the control bits combine (legal or a named illegal combination). */
+    public TcpControl control() {
+        return TcpControl.classify(flags());
+    }
+
+    /** The raw (unscaled) window field. */
+    public int window() {
+        return buf.getUnsignedShort(offset + WINDOW);
+    }
+
+    public int checksum() {
+        return buf.getUnsignedShort(offset + CHECKSUM);
+    }
+
+    public int urgentPointer() {
+        return buf.getUnsignedShort(offset + URGENT_POINTER);
+    }
+
+    /** Absolute index of the first option byte. */
+    public int optionsOffset() {
+        return offset + MIN_LENGTH;
+    }
+
+    public int optionsLength() {
+        return headerLength - MIN_LENGTH;
+    }
+
+    /** Absolute index of the first payload byte. */
+    public int payloadOffset() {
+        return offset + headerLength;
+    }
+
+    public int payloadLength() {
+        return segmentLength - headerLength;
+    }
+
+    /** Header plus payload bytes. */
+    public int segmentLength() {
+        return segmentLength;
+    }
+
+    /**
+     * Sequence space the segment occupies: payload plus one for SYN and one for FIN
+     * (RFC 9293 §3.4 SEG.LEN).
+     */
+    public int sequenceLength() {
+        int f = flags();
+        return payloadLength() + (f & TcpFlags.SYN) / TcpFlags.SYN + (f & TcpFlags.FIN);
+    }
+}

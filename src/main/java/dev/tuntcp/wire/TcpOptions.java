@@ -1,0 +1,342 @@
+package dev.tuntcp.wire;
+
+import io.netty.buffer.ByteBuf;
+
+/**
+ * The TCP options a stack acts on, as a reusable mutable holder: filled by {@link #read} from the
+ * wire without allocating, or set by hand and written by {@link TcpOptionsWriter}. One instance per
+ * thread (or per connection) is reused for every segment.
+ *
+ * <p>Known kinds: EOL (0) and NOP (1) (RFC 9293 §3.2), MSS (2, RFC 9293 §3.7.1), window scale
+ * (3, RFC 7323 §2), SACK-permitted (4) and SACK (5) (RFC 2018), timestamps (8, RFC 7323 §3).
+ * Any other kind is skipped by its length and counted in {@link #unknownCount()}. Repeated window
+ * scale, SACK-permitted, SACK or timestamps options: the last one wins; a repeated MSS is an error.
+ */
+public final class TcpOptions {
+    public static final int KIND_EOL = 0;
+    public static final int KIND_NOP = 1;
+    public static final int KIND_MSS = 2;
+    public static final int KIND_WINDOW_SCALE = 3;
+    public static final int KIND_SACK_PERMITTED = 4;
+    public static final int KIND_SACK = 5;
+    public static final int KIND_TIMESTAMPS = 8;
+
+    public static final int LENGTH_MSS = 4;
+    public static final int LENGTH_WINDOW_SCALE = 3;
+    public static final int LENGTH_SACK_PERMITTED = 2;
+    public static final int LENGTH_TIMESTAMPS = 10;
+    /** Bytes of one SACK block (left and right edge). */
+    public static final int SACK_BLOCK_LENGTH = 8;
+    /** The most SACK blocks a 40-byte option space can hold (RFC 2018 §3). */
+    public static final int MAX_SACK_BLOCKS = 4;
+    /** RFC 7323 §2.3: the largest shift a receiver uses. */
+    public static final int MAX_WINDOW_SCALE = 14;
+    /** The most option bytes a header carries (data offset 15). */
+    public static final int MAX_LENGTH = 40;
+
+    private boolean hasMss;
+    private int mss;
+    private boolean hasWindowScale;
+    private int windowScale;
+    private int rawWindowScale;
+    private boolean sackPermitted;
+    private boolean hasTimestamps;
+    private int tsVal;
+    private int tsEcr;
+    private int sackBlockCount;
+    private final int[] sackLeft = new int[MAX_SACK_BLOCKS];
+    private final int[] sackRight = new int[MAX_SACK_BLOCKS];
+    private int unknownCount;
+    private ParseError warning = ParseError.NONE;
+
+    /** Forgets every option. */
+    public TcpOptions clear() {
+        hasMss = false;
+        mss = 0;
+        hasWindowScale = false;
+        windowScale = 0;
+        rawWindowScale = 0;
+        sackPermitted = false;
+        hasTimestamps = false;
+        tsVal = 0;
+        tsEcr = 0;
+        sackBlockCount = 0;
+        unknownCount = 0;
+        warning = ParseError.NONE;
+        return this;
+    }
+
+    /**
+     * Clears this holder, then reads the option list of {@code length} bytes at absolute index
+     * {@code offset} (RFC 9293 §3.2). Stops at EOL. Returns {@link ParseError#NONE}, or the first
+     * error: a length byte of 0 or 1, an option or length byte past the end, a known kind with a
+     * length its definition forbids, a second MSS. Fields read before an error stay set.
+     *
+     * <p>A window-scale shift above 14 is not an error: RFC 7323 §2.3 says the receiver MUST use 14
+     * instead and SHOULD log it, so the shift is clamped to 14 ({@link #rawWindowScale()} keeps what
+     * was sent) and {@link #warning()} returns {@link ParseError#TCP_OPTION_WINDOW_SCALE_CLAMPED}
+     * for the caller to count.
+     */
+    public ParseError read(ByteBuf buf, int offset, int length) {
+        clear();
+        int i = offset;
+        int end = offset + length;
+        while (i < end) {
+            int kind = buf.getUnsignedByte(i);
+            if (kind == KIND_EOL) {
+                return ParseError.NONE;
+            }
+            if (kind == KIND_NOP) {
+                i++;
+                continue;
+            }
+            if (i + 1 >= end) {
+                return ParseError.TCP_OPTION_OVERRUNS_HEADER;
+            }
+            int len = buf.getUnsignedByte(i + 1);
+            if (len < 2) {
+                return ParseError.TCP_OPTION_LENGTH_TOO_SMALL;
+            }
+            if (len > end - i) {
+                return ParseError.TCP_OPTION_OVERRUNS_HEADER;
+            }
+            ParseError error = readOne(buf, i, kind, len);
+            if (error != ParseError.NONE) {
+                return error;
+            }
+            i += len;
+        }
+        return ParseError.NONE;
+    }
+
+    private ParseError readOne(ByteBuf buf, int i, int kind, int len) {
+        switch (kind) {
+            case KIND_MSS:
+                if (len != LENGTH_MSS) {
+                    return ParseError.TCP_OPTION_BAD_LENGTH;
+                }
+                if (hasMss) {
+                    return ParseError.TCP_OPTION_DUPLICATE_MSS;
+                }
+                hasMss = true;
+                mss = buf.getUnsignedShort(i + 2);
+                return ParseError.NONE;
+            case KIND_WINDOW_SCALE:
+                if (len != LENGTH_WINDOW_SCALE) {
+                    return ParseError.TCP_OPTION_BAD_LENGTH;
+                }
+                hasWindowScale = true;
+                rawWindowScale = buf.getUnsignedByte(i + 2);
+                if (rawWindowScale > MAX_WINDOW_SCALE) {
+                    windowScale = MAX_WINDOW_SCALE; // RFC 7323 §2.3: MUST use 14
+                    warning = ParseError.TCP_OPTION_WINDOW_SCALE_CLAMPED;
+                } else {
+                    windowScale = rawWindowScale;
+                }
+                return ParseError.NONE;
+            case KIND_SACK_PERMITTED:
+                if (len != LENGTH_SACK_PERMITTED) {
+                    return ParseError.TCP_OPTION_BAD_LENGTH;
+                }
+                sackPermitted = true;
+                return ParseError.NONE;
+            case KIND_SACK:
+                int blocks = (len - 2) / SACK_BLOCK_LENGTH;
+                if ((len - 2) % SACK_BLOCK_LENGTH != 0 || blocks < 1 || blocks > MAX_SACK_BLOCKS) {
+                    return ParseError.TCP_OPTION_BAD_LENGTH;
+                }
+                for (int b = 0; b < blocks; b++) {
+                    sackLeft[b] = buf.getInt(i + 2 + b * SACK_BLOCK_LENGTH);
+                    sackRight[b] = buf.getInt(i + 6 + b * SACK_BLOCK_LENGTH);
+                }
+                sackBlockCount = blocks;
+                return ParseError.NONE;
+            case KIND_TIMESTAMPS:
+                if (len != LENGTH_TIMESTAMPS) {
+                    return ParseError.TCP_OPTION_BAD_LENGTH;
+                }
+                hasTimestamps = true;
+                tsVal = buf.getInt(i + 2);
+                tsEcr = buf.getInt(i + 6);
+                return ParseError.NONE;
+            default:
+                unknownCount++; // skipped by its length (RFC 9293 §3.2)
+                return ParseError.NONE;
+        }
+    }
+
+    public boolean hasMss() {
+        return hasMss;
+    }
+
+    /** MSS value; 0 when absent. */
+    public int mss() {
+        return mss;
+    }
+
+    public TcpOptions mss(int value) {
+        hasMss = true;
+        mss = value & 0xffff;
+        return this;
+    }
+
+    public TcpOptions clearMss() {
+        hasMss = false;
+        mss = 0;
+        return this;
+    }
+
+    public boolean hasWindowScale() {
+        return hasWindowScale;
+    }
+
+    /** The shift to use: at most 14 (clamped on read per RFC 7323 §2.3). */
+    public int windowScale() {
+        return windowScale;
+    }
+
+    /** The shift exactly as it was on the wire (may exceed 14). */
+    public int rawWindowScale() {
+        return rawWindowScale;
+    }
+
+    /** Sets the window-scale shift to send; the byte is written as given (0..255). */
+    public TcpOptions windowScale(int shift) {
+        hasWindowScale = true;
+        rawWindowScale = shift & 0xff;
+        windowScale = Math.min(rawWindowScale, MAX_WINDOW_SCALE);
+        return this;
+    }
+
+    public TcpOptions clearWindowScale() {
+        hasWindowScale = false;
+        windowScale = 0;
+        rawWindowScale = 0;
+        return this;
+    }
+
+    public boolean sackPermitted() {
+        return sackPermitted;
+    }
+
+    public TcpOptions sackPermitted(boolean value) {
+        sackPermitted = value;
+        return this;
+    }
+
+    public boolean hasTimestamps() {
+        return hasTimestamps;
+    }
+
+    /** TSval (RFC 7323 §3.2); compare modulo 2^32. */
+    public int tsVal() {
+        return tsVal;
+    }
+
+    /** TSecr (RFC 7323 §3.2). */
+    public int tsEcr() {
+        return tsEcr;
+    }
+
+    public TcpOptions timestamps(int value, int echoReply) {
+        hasTimestamps = true;
+        tsVal = value;
+        tsEcr = echoReply;
+        return this;
+    }
+
+    public TcpOptions clearTimestamps() {
+        hasTimestamps = false;
+        tsVal = 0;
+        tsEcr = 0;
+        return this;
+    }
+
+    /** Number of SACK blocks (0..4). */
+    public int sackBlockCount() {
+        return sackBlockCount;
+    }
+
+    /** Left edge of SACK block {@code i} (first sequence number of the block). */
+    public int sackLeft(int i) {
+        return sackLeft[i];
+    }
+
+    /** Right edge of SACK block {@code i} (sequence number just after the block). */
+    public int sackRight(int i) {
+        return sackRight[i];
+    }
+
+    /**
+     * Appends a SACK block; returns false (and changes nothing) when four blocks are already held.
+     */
+    public boolean addSackBlock(int left, int right) {
+        if (sackBlockCount == MAX_SACK_BLOCKS) {
+            return false;
+        }
+        sackLeft[sackBlockCount] = left;
+        sackRight[sackBlockCount] = right;
+        sackBlockCount++;
+        return true;
+    }
+
+    public TcpOptions clearSackBlocks() {
+        sackBlockCount = 0;
+        return this;
+    }
+
+    /** Options of unknown kinds skipped by the last {@link #read}. */
+    public int unknownCount() {
+        return unknownCount;
+    }
+
+    /**
+     * A non-fatal finding of the last {@link #read}: {@link ParseError#NONE} or
+     * {@link ParseError#TCP_OPTION_WINDOW_SCALE_CLAMPED}.
+     */
+    public ParseError warning() {
+        return warning;
+    }
+
+    /** Copies every field of {@code other} into this holder. */
+    public TcpOptions copyFrom(TcpOptions other) {
+        hasMss = other.hasMss;
+        mss = other.mss;
+        hasWindowScale = other.hasWindowScale;
+        windowScale = other.windowScale;
+        rawWindowScale = other.rawWindowScale;
+        sackPermitted = other.sackPermitted;
+        hasTimestamps = other.hasTimestamps;
+        tsVal = other.tsVal;
+        tsEcr = other.tsEcr;
+        sackBlockCount = other.sackBlockCount;
+        System.arraycopy(other.sackLeft, 0, sackLeft, 0, MAX_SACK_BLOCKS);
+        System.arraycopy(other.sackRight, 0, sackRight, 0, MAX_SACK_BLOCKS);
+        unknownCount = other.unknownCount;
+        warning = other.warning;
+        return this;
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("TcpOptions{");
+        if (hasMss) {
+            sb.append("mss ").append(mss).append(' ');
+        }
+        if (sackPermitted) {
+            sb.append("sackOK ");
+        }
+        if (hasTimestamps) {
+            sb.append("TS ").append(Integer.toUnsignedString(tsVal)).append(' ')
+                    .append(Integer.toUnsignedString(tsEcr)).append(' ');
+        }
+        if (hasWindowScale) {
+            sb.append("wscale ").append(rawWindowScale).append(' ');
+        }
+        for (int i = 0; i < sackBlockCount; i++) {
+            sb.append('{').append(Integer.toUnsignedString(sackLeft[i])).append(':')
+                    .append(Integer.toUnsignedString(sackRight[i])).append("} ");
+        }
+        return sb.append('}').toString();
+    }
+}
