@@ -24,6 +24,8 @@ public enum ParseError {
     IPV4_TOTAL_LENGTH_BELOW_HEADER,
     /** The header checksum does not verify (RFC 791 §3.1, RFC 1071). */
     IPV4_BAD_CHECKSUM,
+    /** A whole-packet TCP parse ({@link TcpPacketRepr#parse}) met a datagram of another protocol. */
+    IPV4_NOT_TCP,
 
     // ---- TCP header (RFC 9293 §3.1) ----
     /** Fewer than 20 bytes of segment, or the range lies outside the buffer. */
