@@ -1,15 +1,33 @@
 #!/usr/bin/env bash
-# Prints the JVM flags tuntcp needs on the given java binary. Sourced by ./tuntcp and benchmarks/jmh.sh.
+# JVM flags tuntcp needs on a given java binary. Sourced by ./tuntcp and benchmarks/jmh.sh.
+#  - JDK 9+: Netty reads direct buffers through sun.misc.Unsafe and needs DirectByteBuffer's
+#    private constructor and cleaner; open java.nio and jdk.internal.misc to it.
 #  - JDK 22+: JNA's native calls are "restricted methods"; allow them without a warning.
-#  - JDK 9+: Netty's direct buffers use Unsafe and DirectByteBuffer's cleaner; open what it needs.
-#  - JDK 24+: sun.misc.Unsafe memory access warns (JEP 498) and Netty falls back to ByteBuffer
-#    access unless it is explicitly allowed.
-tuntcp_jvm_flags() {
+#  - JDK 24+: sun.misc.Unsafe memory access warns (JEP 498) and Netty refuses Unsafe — falling back
+#    to ByteBuffer access, which costs InternetChecksum its address path — unless it is allowed.
+
+# The major version of the given java binary (17, 25, …).
+tuntcp_java_major() {
   local java_bin="${1:-java}" major
   major=$("$java_bin" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2; exit}')
   major=${major%%.*}
-  local flags="-Dio.netty.tryReflectionSetAccessible=true --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/jdk.internal.misc=ALL-UNNAMED"
-  if [ "${major:-17}" -ge 22 ]; then flags="$flags --enable-native-access=ALL-UNNAMED"; fi
-  if [ "${major:-17}" -ge 24 ]; then flags="$flags --sun-misc-unsafe-memory-access=allow"; fi
+  echo "${major:-17}"
+}
+
+# Every flag the given JDK needs, including Netty's Unsafe fast path.
+tuntcp_jvm_flags() {
+  local java_bin="${1:-java}" major flags
+  major=$(tuntcp_java_major "$java_bin")
+  flags="$(tuntcp_jvm_flags_without_unsafe "$java_bin")"
+  if [ "$major" -ge 24 ]; then flags="$flags --sun-misc-unsafe-memory-access=allow"; fi
+  echo "$flags"
+}
+
+# The same without re-enabling sun.misc.Unsafe memory access on JDK 24+ (for measuring the fallback).
+tuntcp_jvm_flags_without_unsafe() {
+  local java_bin="${1:-java}" major flags
+  major=$(tuntcp_java_major "$java_bin")
+  flags="-Dio.netty.tryReflectionSetAccessible=true --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/jdk.internal.misc=ALL-UNNAMED"
+  if [ "$major" -ge 22 ]; then flags="$flags --enable-native-access=ALL-UNNAMED"; fi
   echo "$flags"
 }

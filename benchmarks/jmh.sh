@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Builds the JMH benchmarks (compiled as test sources, see pom.xml) and runs them on the JDK in
+# JAVA_HOME (or the `java` on PATH) with the flags that JDK needs for Netty's Unsafe fast path
+# (native-setup/jvm-flags.sh). All arguments go to JMH, e.g.
+#   benchmarks/jmh.sh ChecksumBench -p size=1500 -f 1 -wi 3 -w 1s -i 5 -r 1s -prof gc
+#   benchmarks/jmh.sh -l                      # list benchmarks
+# Environment: TUNTCP_JMH_NO_UNSAFE=1 runs without the Unsafe flags (Netty's ByteBuffer fallback
+# on JDK 24+), to measure that path on purpose.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+java_bin="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+cd "$root"
+mvn -q -B test-compile >&2
+mvn -q -B dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/jmh.classpath >&2
+# shellcheck source=/dev/null
+source "$root/native-setup/jvm-flags.sh"
+flags="$(tuntcp_jvm_flags "$java_bin")"
+if [ "${TUNTCP_JMH_NO_UNSAFE:-0}" = 1 ]; then
+  flags="$(tuntcp_jvm_flags_without_unsafe "$java_bin")"
+fi
+echo "jmh.sh: $("$java_bin" -version 2>&1 | head -1); JVM flags: $flags" >&2
+# JMH forks inherit these flags (the host VM's input arguments).
+# shellcheck disable=SC2086
+exec "$java_bin" $flags -cp "target/test-classes:target/classes:$(cat target/jmh.classpath)" \
+  org.openjdk.jmh.Main "$@"
