@@ -12,11 +12,13 @@ import dev.tuntcp.testing.TestNamespace;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -82,6 +84,50 @@ class TunDeviceKernelTest {
         assertTrue(tun.isClosed());
         // A non-persistent device disappears with its fd.
         assertFalse(ns.exec("ip", "link", "show", "tt0").ok());
+    }
+
+    @Test
+    void aPcapTapRecordsTheKernelsRequestAndOurReply(TestNamespace ns, @TempDir Path dir) throws Exception {
+        Counters counters = new Counters();
+        Path file = dir.resolve("ping.pcap");
+        TunDevice tun = ns.call(() -> TunDevice.open("tt0", counters));
+        long before = System.currentTimeMillis() / 1000;
+        try (TunWaiter waiter = new TunWaiter(tun);
+             PcapTap tap = new PcapTap(tun, PcapWriter.create(file), PcapTap.wallClock(), counters)) {
+            tun.configure(PEER, 0);
+            // Answer every echo request to 10.13.0.2, drop the rest (IPv6 noise).
+            tap.setReceiver(p -> {
+                try {
+                    if (EchoPackets.isEchoRequestTo(p, STACK)) {
+                        tap.send(EchoPackets.replyTo(p, ALLOC));
+                    }
+                } finally {
+                    p.release();
+                }
+            });
+            TestNamespace.BackgroundProcess ping = ns.start("ping", "-n", "-c", "2", "-i", "0.2", "-W", "5", "10.13.0.2");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+            while (ping.isAlive() && System.nanoTime() < deadline) {
+                waiter.await(TimeUnit.MILLISECONDS.toNanos(50));
+                tap.poll();
+            }
+            var result = ping.waitFor(Duration.ofSeconds(5));
+            assertEquals(0, result.exitCode(), result.describe());
+        }
+        List<String[]> rows = Tshark.fields(file, "ip.src", "ip.dst", "icmp.type", "icmp.seq", "ip.checksum.status",
+                "icmp.checksum.status", "frame.time_epoch", "ip.version");
+        List<String> icmp = new ArrayList<>();
+        for (String[] r : rows) {
+            if ("4".equals(r[7])) {
+                assertEquals("1", r[4], "ip.checksum.status good: " + String.join(" ", r));
+                assertEquals("1", r[5], "icmp.checksum.status good: " + String.join(" ", r));
+                long seconds = Long.parseLong(r[6].substring(0, r[6].indexOf('.')));
+                assertTrue(Math.abs(seconds - before) < 60, r[6]);
+                icmp.add(r[0] + ">" + r[1] + " " + r[2] + " " + r[3]);
+            }
+        }
+        assertEquals(List.of("10.13.0.1>10.13.0.2 8 1", "10.13.0.2>10.13.0.1 0 1",
+                "10.13.0.1>10.13.0.2 8 2", "10.13.0.2>10.13.0.1 0 2"), icmp);
     }
 
     @Test
