@@ -101,6 +101,23 @@ public final class TunDevice implements LinkDevice {
         }
     }
 
+    /**
+     * Opens the device and configures its kernel side ({@link #configure}); if configuring fails the
+     * device is closed again (a device we created disappears), so nothing is left behind.
+     *
+     * @throws LinkSetupException with a one-line message naming the fix
+     */
+    public static TunDevice openConfigured(TunOptions options, PeerAddress peer, int mtu, Counters counters) {
+        TunDevice device = open(options, counters);
+        try {
+            device.configure(peer, mtu);
+            return device;
+        } catch (RuntimeException e) {
+            device.close();
+            throw e;
+        }
+    }
+
     /** A single-queue TUN named {@code name} with default options. */
     public static TunDevice open(String name, Counters counters) {
         return open(TunOptions.named(name), counters);

@@ -131,6 +131,15 @@ class TunDeviceKernelTest {
     }
 
     @Test
+    void aRefusedConfigurationLeavesNoDeviceBehind(TestNamespace ns) {
+        LinkSetupException e = assertThrows(LinkSetupException.class, () -> ns.call(
+                () -> TunDevice.openConfigured(TunOptions.named("tt0"), PEER, 10, new Counters())));
+        assertEquals(LinkSetupException.Reason.BAD_CONFIG, e.reason());
+        assertEquals("the kernel refused MTU 10 for tt0 — choose an MTU between 68 and 65535", e.getMessage());
+        assertFalse(ns.exec("ip", "link", "show", "tt0").ok(), "tt0 must be gone");
+    }
+
+    @Test
     void aSecondOpenOfTheSameNameIsBusy(TestNamespace ns) throws Exception {
         Counters counters = new Counters();
         try (TunDevice first = ns.call(() -> TunDevice.open("tt0", counters))) {
