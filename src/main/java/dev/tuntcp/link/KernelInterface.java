@@ -153,7 +153,7 @@ public final class KernelInterface implements AutoCloseable {
             if (errno == Libc.EADDRNOTAVAIL) {
                 return OptionalInt.empty();
             }
-            check(-1, errno, name, "read the address of");
+            throw failure(errno, name, "read the address of");
         }
         return OptionalInt.of(req.ipv4());
     }
@@ -182,18 +182,18 @@ public final class KernelInterface implements AutoCloseable {
                 + " and only root may change that — run as root, or configure it once with " + setup);
     }
 
-    private void check(int rc, String name, String what) {
+    private static void check(int rc, String name, String what) {
         if (rc != 0) {
-            check(rc, Libc.errno(), name, what);
+            throw failure(Libc.errno(), name, what);
         }
     }
 
-    private static void check(int rc, int errno, String name, String what) {
+    private static LinkSetupException failure(int errno, String name, String what) {
         if (errno == Libc.ENODEV) {
-            throw new LinkSetupException(SYSTEM, errno, "no device " + name
+            return new LinkSetupException(SYSTEM, errno, "no device " + name
                     + " in this network namespace — check the --tun name (ip link show)");
         }
-        throw new LinkSetupException(SYSTEM, errno, "cannot " + what + " " + name + ": " + Libc.describe(errno)
+        return new LinkSetupException(SYSTEM, errno, "cannot " + what + " " + name + ": " + Libc.describe(errno)
                 + " — run native-setup/check.sh to see what is missing");
     }
 }

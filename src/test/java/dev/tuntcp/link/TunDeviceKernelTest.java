@@ -140,6 +140,19 @@ class TunDeviceKernelTest {
     }
 
     @Test
+    void theControlSocketSeesOnlyItsNamespace(TestNamespace ns) throws Exception {
+        try (TunDevice tun = ns.call(() -> TunDevice.open("tt0", new Counters()))) {
+            assertTrue(tun.kernel().exists("tt0"));
+            assertTrue(tun.kernel().exists("lo"));
+            // The host's interfaces are invisible from the namespace's socket.
+            assertFalse(tun.kernel().exists("eth0"));
+            assertFalse(tun.kernel().address("tt0").isPresent());
+            LinkSetupException e = assertThrows(LinkSetupException.class, () -> tun.kernel().mtu("nope0"));
+            assertEquals("no device nope0 in this network namespace — check the --tun name (ip link show)", e.getMessage());
+        }
+    }
+
+    @Test
     void aSecondOpenOfTheSameNameIsBusy(TestNamespace ns) throws Exception {
         Counters counters = new Counters();
         try (TunDevice first = ns.call(() -> TunDevice.open("tt0", counters))) {

@@ -86,9 +86,9 @@ class TestNamespaceTest {
         USED.add(ns.name());
         Boolean[] seen = new Boolean[2];
         Thread t = new Thread(() -> {
-            try (Netns.Entered entered = Netns.enter(ns.name())) {
-                seen[0] = Netns.currentThreadIn(ns.name());
-            }
+            Netns.Entered entered = Netns.enter(ns.name());
+            seen[0] = Netns.currentThreadIn(ns.name());
+            entered.close();
             seen[1] = Netns.currentThreadIn(ns.name());
         });
         t.start();
