@@ -3,7 +3,9 @@ package dev.tuntcp.wire;
 /**
  * TCP sequence-number arithmetic modulo 2^32 (RFC 9293 §3.4). Sequence numbers are held in Java
  * {@code int}s; comparisons use the sign of the 32-bit difference, which is exact as long as the two
- * numbers are less than 2^31 apart, the RFC's standing assumption.
+ * numbers are less than 2^31 apart, the RFC's standing assumption. {@code gt}/{@code ge} are defined
+ * as the mirror of {@code lt}/{@code le} (as Linux defines {@code after} by {@code before}), so
+ * {@code lt(a, b) == gt(b, a)} holds for every pair, even the ambiguous one exactly 2^31 apart.
  */
 public final class SeqNum {
     private SeqNum() {
@@ -21,12 +23,12 @@ public final class SeqNum {
 
     /** a > b in sequence space. */
     public static boolean gt(int a, int b) {
-        return a - b > 0;
+        return lt(b, a);
     }
 
     /** a >= b in sequence space. */
     public static boolean ge(int a, int b) {
-        return a - b >= 0;
+        return le(b, a);
     }
 
     /** The distance from {@code from} forward to {@code to}, as an unsigned 32-bit count in a long. */

@@ -1,0 +1,106 @@
+package dev.tuntcp.wire;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** One test per TCP header malformation of issue 3 point 3, plus every field and flag. */
+class TcpHeaderTest {
+    private static final int A = Ipv4Address.of(10, 13, 0, 1);
+    private static final int B = Ipv4Address.of(10, 13, 0, 2);
+    private final TcpHeader tcp = new TcpHeader();
+    private ByteBuf buf;
+
+    /** A 24-byte segment: 20-byte header and 4 payload bytes, checksum for A > B. */
+    @BeforeEach
+    void validSegment() {
+        buf = Unpooled.buffer();
+        TcpRepr.of(1234, 80, 100, 200, TcpFlags.ACK | TcpFlags.PSH, 512)
+                .withPayload(new byte[] {1, 2, 3, 4}).emit(buf.writeZero(24), 0, A, B);
+    }
+
+    @AfterEach
+    void release() {
+        buf.release();
+    }
+
+    @Test
+    void validSegmentParsesAndVerifies() {
+        assertEquals(ParseError.NONE, tcp.wrap(buf, 0, 24));
+        assertEquals(ParseError.NONE, tcp.verifyChecksum(A, B));
+        assertEquals(20, tcp.headerLength());
+        assertEquals(5, tcp.dataOffset());
+        assertEquals(4, tcp.payloadLength());
+        assertEquals(4, tcp.sequenceLength());
+    }
+
+    @Test
+    void fewerThanTwentyBytesIsTruncated() {
+        assertEquals(ParseError.TCP_TRUNCATED, tcp.wrap(buf, 0, 19));
+        assertEquals(ParseError.TCP_TRUNCATED, tcp.wrap(buf, 5, 20));
+    }
+
+    @Test
+    void dataOffsetBelowFiveIsRejected() {
+        buf.setByte(12, 4 << 4);
+        assertEquals(ParseError.TCP_DATA_OFFSET_TOO_SMALL, tcp.wrap(buf, 0, 24));
+    }
+
+    @Test
+    void dataOffsetBeyondTheSegmentIsRejected() {
+        buf.setByte(12, 7 << 4); // 28-byte header in a 24-byte segment
+        assertEquals(ParseError.TCP_DATA_OFFSET_BEYOND_SEGMENT, tcp.wrap(buf, 0, 24));
+    }
+
+    @Test
+    void badChecksumIsRejected() {
+        buf.setByte(23, 5);
+        assertEquals(ParseError.NONE, tcp.wrap(buf, 0, 24));
+        assertEquals(ParseError.TCP_BAD_CHECKSUM, tcp.verifyChecksum(A, B));
+    }
+
+    @Test
+    void checksumCoversThePseudoHeader() {
+        assertEquals(ParseError.NONE, tcp.wrap(buf, 0, 24));
+        assertEquals(ParseError.TCP_BAD_CHECKSUM, tcp.verifyChecksum(B, A + 1));
+    }
+
+    @Test
+    void everyFieldAndAllNineFlagsAreDecoded() {
+        int all = TcpFlags.MASK;
+        ByteBuf b = Unpooled.buffer().writeZero(20);
+        try {
+            new TcpRepr(65535, 1, 0xffffffff, 0x80000000, all, 65535, 0xabcd, java.util.List.of(), new byte[0])
+                    .emit(b, 0, A, B);
+            assertEquals(ParseError.NONE, tcp.wrap(b, 0, 20));
+            assertEquals(65535, tcp.sourcePort());
+            assertEquals(1, tcp.destinationPort());
+            assertEquals(0xffffffff, tcp.seq());
+            assertEquals(0x80000000, tcp.ack());
+            assertEquals(all, tcp.flags());
+            assertTrue(tcp.fin() && tcp.syn() && tcp.rst() && tcp.psh() && tcp.ackFlag() && tcp.urg()
+                    && tcp.ece() && tcp.cwr() && tcp.ae());
+            assertEquals(0, tcp.reserved());
+            assertEquals(65535, tcp.window());
+            assertEquals(0xabcd, tcp.urgentPointer());
+            assertEquals(TcpControl.ILLEGAL_SYN_FIN, tcp.control());
+            assertEquals(2, tcp.sequenceLength()); // SYN and FIN each take one
+            assertEquals("[FSRP.UEWe] seq 4294967295 ack 2147483648 win 65535 urg 43981", TcpFormat.format(tcp));
+        } finally {
+            b.release();
+        }
+    }
+
+    @Test
+    void flagsAreIndependentOfTheReservedBits() {
+        buf.setByte(12, buf.getByte(12) | 0x0e); // reserved bits set
+        assertEquals(ParseError.NONE, tcp.wrap(buf, 0, 24));
+        assertEquals(7, tcp.reserved());
+        assertEquals(TcpFlags.ACK | TcpFlags.PSH, tcp.flags());
+    }
+}
