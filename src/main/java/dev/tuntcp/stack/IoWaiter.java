@@ -14,4 +14,9 @@ public interface IoWaiter {
 
     /** Wakes a thread blocked in {@link #await}; callable from any thread. */
     void wakeup();
+
+    /** A waiter that never blocks: for manual loops in virtual time. */
+    static IoWaiter none() {
+        return NoopWaiter.INSTANCE;
+    }
 }

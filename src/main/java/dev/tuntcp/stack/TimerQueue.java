@@ -76,9 +76,17 @@ public final class TimerQueue {
      * itself into the past fires again in the same call. Returns how many fired.
      */
     public int runExpired() {
+        return runExpired(Integer.MAX_VALUE);
+    }
+
+    /**
+     * Like {@link #runExpired()} but fires at most {@code maxFirings} timers, so a caller (the event
+     * loop) can interleave input and tasks with a long run of due timers.
+     */
+    public int runExpired(int maxFirings) {
         int fired = 0;
         long now = clock.nanos();
-        while (size > 0 && heap[0].deadline - now <= 0) {
+        while (fired < maxFirings && size > 0 && heap[0].deadline - now <= 0) {
             Timer t = heap[0];
             cancel(t);
             fired++;
