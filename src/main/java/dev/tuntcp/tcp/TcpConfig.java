@@ -1,0 +1,201 @@
+package dev.tuntcp.tcp;
+
+import io.netty.buffer.ByteBufAllocator;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Tunables of one {@link TcpLayer}. Set them before creating the layer; the layer reads them as it
+ * goes, so changing them afterwards affects new decisions only. Defaults follow RFC 9293, RFC 6298
+ * and Linux where the RFC leaves a choice.
+ */
+public final class TcpConfig {
+    private int mss = 1460;
+    private int receiveBufferSize = 65535;
+    private int sendBufferSize = 256 * 1024;
+    private long initialRtoNanos = TimeUnit.SECONDS.toNanos(1);
+    private long maxRtoNanos = TimeUnit.SECONDS.toNanos(60);
+    private int synRetries = 6;
+    private int dataRetries = 10;
+    private long mslNanos = TimeUnit.SECONDS.toNanos(30);
+    private long finWait2TimeoutNanos = TimeUnit.SECONDS.toNanos(60);
+    private int defaultBacklog = 128;
+    private int ephemeralLow = 49152;
+    private int ephemeralHigh = 65535;
+    private IsnGenerator isnGenerator;
+    private ByteBufAllocator allocator = ByteBufAllocator.DEFAULT;
+
+    /**
+     * The MSS we advertise and the largest payload we send (RFC 9293 §3.7.1): the link MTU minus 40
+     * for IPv4 and TCP headers without options. Default 1460 (MTU 1500).
+     */
+    public int mss() {
+        return mss;
+    }
+
+    public TcpConfig mss(int value) {
+        if (value < 1 || value > 65495) {
+            throw new IllegalArgumentException("mss out of range: " + value);
+        }
+        this.mss = value;
+        return this;
+    }
+
+    /** Receive buffer per connection; its free space is the advertised window. At most 65535 until window scaling. */
+    public int receiveBufferSize() {
+        return receiveBufferSize;
+    }
+
+    public TcpConfig receiveBufferSize(int value) {
+        if (value < 1 || value > 65535) {
+            throw new IllegalArgumentException("receive buffer must be 1..65535 without window scaling: " + value);
+        }
+        this.receiveBufferSize = value;
+        return this;
+    }
+
+    /** Send buffer per connection: data written and not yet acknowledged. */
+    public int sendBufferSize() {
+        return sendBufferSize;
+    }
+
+    public TcpConfig sendBufferSize(int value) {
+        if (value < 1) {
+            throw new IllegalArgumentException("send buffer must be positive: " + value);
+        }
+        this.sendBufferSize = value;
+        return this;
+    }
+
+    /** The retransmission timeout before any backoff (RFC 6298 §2.1: one second). */
+    public long initialRtoNanos() {
+        return initialRtoNanos;
+    }
+
+    public TcpConfig initialRtoNanos(long value) {
+        this.initialRtoNanos = positive(value, "initial RTO");
+        return this;
+    }
+
+    /** Upper bound of the backed-off RTO (RFC 6298 §2.5 allows a maximum of at least 60 s). */
+    public long maxRtoNanos() {
+        return maxRtoNanos;
+    }
+
+    public TcpConfig maxRtoNanos(long value) {
+        this.maxRtoNanos = positive(value, "max RTO");
+        return this;
+    }
+
+    /** Retransmissions of a SYN or SYN/ACK before the open fails (Linux tcp_syn_retries). */
+    public int synRetries() {
+        return synRetries;
+    }
+
+    public TcpConfig synRetries(int value) {
+        this.synRetries = nonNegative(value, "SYN retries");
+        return this;
+    }
+
+    /** Retransmissions of data or FIN without progress before the connection times out (RFC 1122 R2). */
+    public int dataRetries() {
+        return dataRetries;
+    }
+
+    public TcpConfig dataRetries(int value) {
+        this.dataRetries = nonNegative(value, "data retries");
+        return this;
+    }
+
+    /** Maximum segment lifetime; TIME-WAIT lasts 2×MSL (RFC 9293 §3.4.2). Default 30 s (Linux's 60 s TIME-WAIT). */
+    public long mslNanos() {
+        return mslNanos;
+    }
+
+    public TcpConfig mslNanos(long value) {
+        this.mslNanos = positive(value, "MSL");
+        return this;
+    }
+
+    public long timeWaitNanos() {
+        return 2 * mslNanos;
+    }
+
+    /** How long a connection the application has fully closed may wait in FIN-WAIT-2 for the peer's FIN. */
+    public long finWait2TimeoutNanos() {
+        return finWait2TimeoutNanos;
+    }
+
+    public TcpConfig finWait2TimeoutNanos(long value) {
+        this.finWait2TimeoutNanos = positive(value, "FIN-WAIT-2 timeout");
+        return this;
+    }
+
+    /** Bound on half-open connections per listener when {@code listen} is given no backlog. */
+    public int defaultBacklog() {
+        return defaultBacklog;
+    }
+
+    public TcpConfig defaultBacklog(int value) {
+        this.defaultBacklog = positive(value, "backlog");
+        return this;
+    }
+
+    /** Ports for active opens that name none (RFC 6335 §6: 49152-65535). */
+    public int ephemeralLow() {
+        return ephemeralLow;
+    }
+
+    public int ephemeralHigh() {
+        return ephemeralHigh;
+    }
+
+    public TcpConfig ephemeralPorts(int low, int high) {
+        if (low < 1 || high > 65535 || low > high) {
+            throw new IllegalArgumentException("bad ephemeral range " + low + "-" + high);
+        }
+        this.ephemeralLow = low;
+        this.ephemeralHigh = high;
+        return this;
+    }
+
+    /** Chooses initial sequence numbers; null means an RFC 6528 {@link KeyedIsnGenerator} with a random key. */
+    public IsnGenerator isnGenerator() {
+        return isnGenerator;
+    }
+
+    public TcpConfig isnGenerator(IsnGenerator value) {
+        this.isnGenerator = value;
+        return this;
+    }
+
+    /** Allocates the buffers {@code TcpChannel.read} returns. */
+    public ByteBufAllocator allocator() {
+        return allocator;
+    }
+
+    public TcpConfig allocator(ByteBufAllocator value) {
+        this.allocator = value;
+        return this;
+    }
+
+    private static long positive(long value, String what) {
+        if (value <= 0) {
+            throw new IllegalArgumentException(what + " must be positive: " + value);
+        }
+        return value;
+    }
+
+    private static int positive(int value, String what) {
+        if (value <= 0) {
+            throw new IllegalArgumentException(what + " must be positive: " + value);
+        }
+        return value;
+    }
+
+    private static int nonNegative(int value, String what) {
+        if (value < 0) {
+            throw new IllegalArgumentException(what + " must not be negative: " + value);
+        }
+        return value;
+    }
+}

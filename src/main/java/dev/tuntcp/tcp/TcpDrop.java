@@ -1,0 +1,80 @@
+package dev.tuntcp.tcp;
+
+/**
+ * Why TCP dropped a segment (or the part of it named here), counted through
+ * {@link dev.tuntcp.stack.Counters}. Each constant names the RFC 9293 rule that drops it.
+ */
+public enum TcpDrop {
+    // --- TcpInput: before any connection is looked at -------------------------------------------
+    /** The TCP checksum over pseudo-header, header and data is wrong (RFC 9293 §3.1). */
+    BAD_CHECKSUM,
+    /** The header or its options could not be parsed (data offset, option lengths, flags). */
+    MALFORMED,
+
+    // --- §3.10.7.1 CLOSED: no connection and no listener ----------------------------------------
+    /** An RST to a closed port is discarded. */
+    CLOSED_RST,
+    /** A segment to a closed port: discarded and answered with RST. */
+    CLOSED_PORT,
+
+    // --- §3.10.7.2 LISTEN -------------------------------------------------------------------------
+    /** An RST to a listener is ignored. */
+    LISTEN_RST,
+    /** An ACK-bearing segment to a listener is answered with RST. */
+    LISTEN_ACK,
+    /** Neither SYN, ACK nor RST: "this should not be reached". */
+    LISTEN_NO_SYN,
+    /** The listener's bound on half-open connections (its backlog) is full: the SYN is dropped. */
+    LISTEN_BACKLOG_FULL,
+    /** Data carried on a SYN is not queued (the peer retransmits it once the handshake is done). */
+    SYN_DATA_IGNORED,
+
+    // --- §3.10.7.3 SYN-SENT ---------------------------------------------------------------------
+    /** SEG.ACK =< ISS or SEG.ACK > SND.NXT: an old duplicate; answered with RST (unless it is one). */
+    SYN_SENT_BAD_ACK,
+    /** RST without an acceptable ACK is dropped. */
+    SYN_SENT_RST_NO_ACK,
+    /** Neither SYN nor RST. */
+    SYN_SENT_NO_SYN,
+
+    // --- §3.10.7.4 synchronized states ----------------------------------------------------------
+    /** First step: the sequence-acceptability test failed; answered with an ACK. */
+    SEQ_UNACCEPTABLE,
+    /** First step: an RST outside the receive window is silently dropped. */
+    RST_OUT_OF_WINDOW,
+    /** Second step (RFC 5961 §3): an RST in the window but not at RCV.NXT; challenge ACK sent. */
+    RST_CHALLENGED,
+    /** Fourth step: a new SYN in SYN-RECEIVED of a passive open; the connection returns to LISTEN. */
+    SYN_IN_SYN_RECEIVED,
+    /** Fourth step (RFC 5961 §4): a SYN in a synchronized state; challenge ACK sent. */
+    SYN_CHALLENGED,
+    /** Fifth step: the ACK bit is off. */
+    NO_ACK,
+    /** Fifth step: SEG.ACK acknowledges something not yet sent; answered with an ACK. */
+    ACK_UNSENT,
+    /** Fifth step (RFC 5961 §5): SEG.ACK is older than SND.UNA - MAX.SND.WND; answered with an ACK. */
+    ACK_TOO_OLD,
+    /** Fifth step, SYN-RECEIVED: the ACK does not acknowledge our SYN; answered with RST. */
+    SYN_RECEIVED_BAD_ACK,
+    /** Fifth step, CLOSING: the segment does not acknowledge our FIN; its text or FIN is ignored. */
+    CLOSING_NOT_FIN_ACK,
+    /** Seventh step: data beyond RCV.NXT (out of order) is not queued yet; it is dropped and ACKed. */
+    OUT_OF_ORDER,
+    /** Data that arrives while the receive window is zero. */
+    ZERO_WINDOW,
+    /** Data beyond the right edge of the receive window (the part inside is kept). */
+    BEYOND_WINDOW,
+    /** Seventh step: text after the peer's FIN is ignored. */
+    DATA_AFTER_FIN,
+    /**
+     * Data after the application closed its input (RFC 1122 §4.2.2.13): the connection is reset so
+     * the peer knows it was lost.
+     */
+    DATA_AFTER_CLOSE,
+
+    // --- application side ---------------------------------------------------------------------
+    /** The listener's handler factory refused (returned null or threw): the connection is reset. */
+    HANDLER_REFUSED,
+    /** An application callback threw: that connection alone is aborted. */
+    HANDLER_FAILED
+}

@@ -1,0 +1,22 @@
+package dev.tuntcp.tcp;
+
+/** Events TCP counts (the MIB of RFC 4022 in spirit), next to the drop reasons of {@link TcpDrop}. */
+public enum TcpStat {
+    SEGMENTS_IN,
+    SEGMENTS_OUT,
+    /** Segments sent again by the retransmission timer (SYN, SYN/ACK, data, FIN, window probes). */
+    RETRANSMITS,
+    RETRANSMIT_TIMEOUTS,
+    RESETS_SENT,
+    RESETS_RECEIVED,
+    CHALLENGE_ACKS,
+    ACTIVE_OPENS,
+    PASSIVE_OPENS,
+    ESTABLISHED,
+    /** Connections closed by exhausting retransmissions. */
+    TIMED_OUT,
+    /** A new SYN that reopened a connection in TIME-WAIT (RFC 6191 / RFC 1122 §4.2.2.13). */
+    TIME_WAIT_REOPENED,
+    /** A SYN/ACK sent again because the peer repeated its SYN. */
+    SYN_ACK_REPEATED
+}

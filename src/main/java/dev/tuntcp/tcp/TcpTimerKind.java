@@ -1,0 +1,15 @@
+package dev.tuntcp.tcp;
+
+/** The per-connection timers, as reported to a {@link TcpTraceListener}. */
+public enum TcpTimerKind {
+    /** Retransmission of SYN, SYN/ACK, data or FIN (RFC 9293 §3.8.1); also probes a zero window. */
+    RETRANSMIT,
+    /** TIME-WAIT has lasted 2×MSL (RFC 9293 §3.3.2): the connection is deleted. */
+    TIME_WAIT,
+    /**
+     * A connection the application has fully closed has sat in FIN-WAIT-2 too long without the peer's
+     * FIN (an orphan; Linux's {@code tcp_fin_timeout}). RFC 9293 has no such timer; without it an
+     * absent peer would pin the connection forever.
+     */
+    FIN_WAIT_2
+}

@@ -1,0 +1,478 @@
+package dev.tuntcp.tcp;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.tuntcp.socket.ConnectionHandler;
+import dev.tuntcp.socket.TcpChannel;
+import dev.tuntcp.stack.Counters;
+import dev.tuntcp.stack.TimerQueue;
+import dev.tuntcp.stack.VirtualClock;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs packetdrill-style scripts against one {@link TcpLayer} with no IP below it (DESIGN §5.2; the
+ * model is gVisor's tcp/testing/context). Inbound lines ({@code <}) are injected as segments from the
+ * remote peer 192.0.2.1:40000 to the local 192.168.0.1:8080; outbound lines ({@code >}) must match,
+ * in order, exactly the segments TCP sends: a segment sent and not expected fails the script.
+ *
+ * <p>Numbers: inbound SEQ and outbound ACK are the peer's absolute numbers (the script chooses the
+ * peer's ISN); inbound ACK and outbound SEQ are relative to our ISS, learned from the first SYN we
+ * send (0 until then), as in packetdrill.
+ *
+ * <p>Other lines: {@code listen [backlog N]}, {@code connect}, {@code write N [-> TAKEN]}, {@code read N},
+ * {@code shutdown}, {@code close}, {@code abort}, {@code +2s} / {@code +200ms} (advance virtual time,
+ * firing timers), {@code state S}, {@code ~ EVENT} (a handler event happened: open, readable,
+ * writable, closed REASON), {@code ~ !EVENT} (it did not), {@code drop REASON [xN]} (the drop counter
+ * rose by exactly N, default 1; every drop must be declared), {@code eof} / {@code !eof},
+ * {@code readable N}, {@code var NAME N} (SND.UNA, SND.NXT relative to ISS; RCV.NXT absolute;
+ * SND.WND, RCV.WND, SND.MSS), {@code remote-port N}, {@code forget-iss}, {@code write-refused}.
+ * {@code #} starts a comment.
+ */
+final class SegmentScript {
+    static final int LOCAL = 0xC0A80001;   // 192.168.0.1
+    static final int REMOTE = 0xC0000201;  // 192.0.2.1
+    static final int LOCAL_PORT = 8080;
+
+    final VirtualClock clock = new VirtualClock();
+    final TimerQueue timers = new TimerQueue(clock);
+    final Counters counters = new Counters();
+    final TcpConfig config;
+    final TcpLayer layer;
+    private final Deque<Sent> sent = new ArrayDeque<>();
+    private final List<String> events = new ArrayList<>();
+    private final Map<TcpDrop, Long> declaredDrops = new EnumMap<>(TcpDrop.class);
+    private int localPort = LOCAL_PORT;
+    private int remotePort = 40000;
+    private int iss;
+    private boolean issKnown;
+    private int irs;
+    private long written;
+    private long read;
+    private Connection active;
+    private int lineNo;
+    private String lineText;
+
+    /** A copy of one segment TCP sent. */
+    record Sent(int flags, int seq, int ack, int window, String options, byte[] data, int srcPort, int dstPort) {
+    }
+
+    SegmentScript() {
+        this(new TcpConfig());
+    }
+
+    SegmentScript(TcpConfig config) {
+        this.config = config;
+        this.layer = new TcpLayer(config, timers, counters, this::capture);
+    }
+
+    /** Runs {@code script}; fails with the line and what was sent on the first mismatch. */
+    SegmentScript run(String script) {
+        String[] lines = script.split("\n");
+        for (int i = 0; i < lines.length; i++) {
+            lineNo = i + 1;
+            String line = lines[i];
+            int hash = line.indexOf('#');
+            lineText = (hash >= 0 ? line.substring(0, hash) : line).trim();
+            if (lineText.isEmpty()) {
+                continue;
+            }
+            try {
+                step(lineText);
+            } catch (AssertionError | RuntimeException e) {
+                throw new AssertionError("script line " + lineNo + " `" + lineText + "`: " + e.getMessage()
+                        + pendingText(), e);
+            }
+        }
+        lineNo = lines.length + 1;
+        lineText = "<end of script>";
+        expectNothingPending();
+        checkAllDropsDeclared();
+        return this;
+    }
+
+    private void step(String line) {
+        if (line.startsWith(">")) {
+            expect(ScriptSegment.parse(line));
+            return;
+        }
+        String[] w = line.split("\\s+");
+        switch (w[0]) {
+            case "<" -> {
+                expectNothingPending();
+                inject(ScriptSegment.parse(line));
+            }
+            case "listen" -> {
+                expectNothingPending();
+                int backlog = w.length >= 3 && w[1].equals("backlog") ? Integer.parseInt(w[2]) : 4;
+                layer.listen(LOCAL, LOCAL_PORT, backlog, () -> handler);
+            }
+            case "connect" -> {
+                expectNothingPending();
+                active = layer.connect(LOCAL, 0, REMOTE, remotePort, handler);
+                localPort = active.localPort();
+            }
+            case "write" -> {
+                expectNothingPending();
+                int n = Integer.parseInt(w[1]);
+                int want = w.length == 4 && w[2].equals("->") ? Integer.parseInt(w[3]) : n;
+                ByteBuf data = pattern(n);
+                int taken = channel().write(data);
+                data.release();
+                if (taken != want) {
+                    fail("write " + n + " took " + taken + ", expected " + want);
+                }
+                written += Math.max(taken, 0);
+            }
+            case "write-refused" -> {
+                expectNothingPending();
+                ByteBuf data = pattern(1);
+            int taken = channel().write(data);
+            data.release();
+                if (taken != -1) {
+                    fail("write after close returned " + taken + ", expected -1");
+                }
+            }
+            case "read" -> {
+                expectNothingPending();
+                readAndCheck(Integer.parseInt(w[1]));
+            }
+            case "readable" -> check(channel().readableBytes() == Integer.parseInt(w[1]),
+                    "readable bytes " + channel().readableBytes());
+            case "eof" -> check(channel().isInputShutdown(), "input not shut down");
+            case "!eof" -> check(!channel().isInputShutdown(), "input shut down");
+            case "shutdown" -> {
+                expectNothingPending();
+                channel().shutdownOutput();
+            }
+            case "close" -> {
+                expectNothingPending();
+                channel().close();
+            }
+            case "abort" -> {
+                expectNothingPending();
+                channel().abort();
+            }
+            case "state" -> {
+                TcpState want = TcpState.fromName(w[1]);
+                Connection c = current();
+                TcpState have = c == null ? TcpState.CLOSED : c.state;
+                check(have == want, "state is " + have.rfcName() + ", expected " + want.rfcName());
+            }
+            case "~" -> event(line.substring(1).trim());
+            case "drop" -> drop(TcpDrop.valueOf(w[1]), w.length > 2 ? Integer.parseInt(w[2].substring(1)) : 1);
+            case "var" -> variable(w[1], Long.parseLong(w[2]));
+            case "remote-port" -> remotePort = Integer.parseInt(w[1]);
+            case "forget-iss" -> issKnown = false;
+            default -> {
+                if (w[0].startsWith("+")) {
+                    expectNothingPending();
+                    advance(parseDuration(w[0].substring(1)));
+                } else {
+                    throw new IllegalArgumentException("unknown script line");
+                }
+            }
+        }
+    }
+
+    // --- segments ---------------------------------------------------------------------------------
+
+    private void inject(ScriptSegment s) {
+        Segment seg = new Segment();
+        seg.sourceAddress = REMOTE;
+        seg.sourcePort = remotePort;
+        seg.destinationAddress = LOCAL;
+        seg.destinationPort = localPort;
+        seg.flags = s.flags;
+        seg.seq = (int) s.seq;
+        seg.ack = s.ack == null ? 0 : (int) s.ack.longValue() + (issKnown ? iss : 0);
+        if (s.ack != null && (s.flags & Segment.ACK) == 0) {
+            throw new IllegalArgumentException("ack given without the ACK flag");
+        }
+        seg.window = s.window == null ? 65535 : s.window;
+        seg.urgentPointer = s.urgent == null ? 0 : s.urgent;
+        seg.mss = s.mss == null ? -1 : s.mss;
+        seg.windowScale = s.windowScale == null ? -1 : s.windowScale;
+        seg.sackPermitted = s.sackPermitted;
+        seg.hasTimestamps = s.timestamps;
+        seg.tsVal = (int) s.tsVal;
+        seg.tsEcr = (int) s.tsEcr;
+        if ((s.flags & Segment.SYN) != 0) {
+            irs = seg.seq;
+        }
+        ByteBuf data = null;
+        if (s.length > 0) {
+            int first = seg.seq + ((s.flags & Segment.SYN) != 0 ? 1 : 0);
+            data = Unpooled.buffer(s.length + 7);
+            data.writerIndex(7); // the data need not start at index 0
+            for (int i = 0; i < s.length; i++) {
+                data.writeByte(peerByte(first + i));
+            }
+            seg.data = data;
+            seg.dataIndex = 7;
+            seg.dataLength = s.length;
+        }
+        try {
+            layer.input(seg);
+        } finally {
+            if (data != null) {
+                data.release();
+            }
+        }
+    }
+
+    private void capture(Segment out) {
+        byte[] data = new byte[out.dataLength];
+        if (out.dataLength > 0) {
+            out.data.getBytes(out.dataIndex, data);
+        }
+        if (out.sourceAddress != LOCAL || out.destinationAddress != REMOTE) {
+            throw new AssertionError("segment sent between wrong addresses: " + out);
+        }
+        String options = out.optionsToString();
+        sent.add(new Sent(out.flags, out.seq, out.ack, out.window, options, data, out.sourcePort, out.destinationPort));
+    }
+
+    private void expect(ScriptSegment want) {
+        Sent got = sent.poll();
+        if (got == null) {
+            fail("expected " + render(want) + " but nothing was sent");
+        }
+        if (!issKnown && (got.flags & Segment.SYN) != 0) {
+            iss = got.seq - (int) want.seq;
+            issKnown = true;
+        }
+        String mismatch = null;
+        int relSeq = got.seq - (issKnown ? iss : 0);
+        if (got.flags != want.flags) {
+            mismatch = "flags";
+        } else if (relSeq != (int) want.seq) {
+            mismatch = "seq";
+        } else if (got.data.length != want.length) {
+            mismatch = "length";
+        } else if ((want.flags & Segment.ACK) != 0 && want.ack != null && got.ack != (int) want.ack.longValue()) {
+            mismatch = "ack";
+        } else if (want.window != null && got.window != want.window) {
+            mismatch = "window";
+        } else if (want.options != null && !want.options.equals(got.options)) {
+            mismatch = "options";
+        } else if (got.srcPort != localPort || got.dstPort != remotePort) {
+            mismatch = "ports";
+        }
+        if (mismatch != null) {
+            fail("expected " + render(want) + " but sent " + render(got) + " (" + mismatch + " differ)");
+        }
+        for (int i = 0; i < got.data.length; i++) {
+            long offset = Integer.toUnsignedLong(got.seq - iss - 1) + i;
+            if (got.data[i] != ourByte(offset)) {
+                fail("sent data differs from what was written at stream offset " + offset);
+            }
+        }
+    }
+
+    private void expectNothingPending() {
+        if (!sent.isEmpty()) {
+            fail("unexpected segment sent: " + render(sent.peek()));
+        }
+    }
+
+    String render(Sent s) {
+        int rel = s.seq - (issKnown ? iss : 0);
+        StringBuilder sb = new StringBuilder("> ").append(ScriptSegment.flagsText(s.flags)).append(' ')
+                .append(Integer.toUnsignedString(rel)).append(':').append(Integer.toUnsignedString(rel + s.data.length))
+                .append('(').append(s.data.length).append(')');
+        if ((s.flags & Segment.ACK) != 0) {
+            sb.append(" ack ").append(Integer.toUnsignedString(s.ack));
+        }
+        sb.append(" win ").append(s.window);
+        if (!s.options.isEmpty()) {
+            sb.append(" <").append(s.options).append('>');
+        }
+        return sb.toString();
+    }
+
+    private static String render(ScriptSegment s) {
+        return (s.inbound ? "< " : "> ") + ScriptSegment.flagsText(s.flags) + ' ' + s.seq + ':' + (s.seq + s.length)
+                + '(' + s.length + ')' + (s.ack != null ? " ack " + s.ack : "") + (s.window != null ? " win " + s.window : "")
+                + (s.options != null ? " <" + s.options + '>' : "");
+    }
+
+    private String pendingText() {
+        if (sent.isEmpty()) {
+            return "";
+        }
+        StringBuilder sb = new StringBuilder("\n  still unmatched:");
+        for (Sent s : sent) {
+            sb.append("\n    ").append(render(s));
+        }
+        return sb.toString();
+    }
+
+    // --- application side -------------------------------------------------------------------------
+
+    private final ConnectionHandler handler = new ConnectionHandler() {
+        @Override
+        public void onOpen(TcpChannel channel) {
+            opened = (Connection) channel;
+            events.add("open");
+        }
+
+        @Override
+        public void onReadable(TcpChannel channel) {
+            events.add("readable");
+        }
+
+        @Override
+        public void onWritable(TcpChannel channel) {
+            events.add("writable");
+        }
+
+        @Override
+        public void onClosed(TcpChannel channel, CloseReason reason) {
+            events.add("closed " + reason);
+        }
+    };
+
+    /** The connection the script is about: the 4-tuple in use. */
+    Connection current() {
+        return layer.find(LOCAL, localPort, REMOTE, remotePort);
+    }
+
+    private TcpChannel channel() {
+        Connection c = current();
+        if (c != null) {
+            return c;
+        }
+        if (active != null && active.remotePort() == remotePort) {
+            return active; // closed, but the application still holds it
+        }
+        if (opened != null && opened.remotePort() == remotePort) {
+            return opened;
+        }
+        throw new AssertionError("no connection");
+    }
+
+    private Connection opened;
+
+    private ByteBuf pattern(int n) {
+        ByteBuf b = Unpooled.buffer(n);
+        for (int i = 0; i < n; i++) {
+            b.writeByte(ourByte(written + i));
+        }
+        return b;
+    }
+
+    private void readAndCheck(int n) {
+        TcpChannel ch = channel();
+        if (ch.readableBytes() < n) {
+            fail("only " + ch.readableBytes() + " bytes readable, wanted " + n);
+        }
+        ByteBuf b = ch.read(n);
+        try {
+            check(b != null && b.readableBytes() == n, "read returned " + (b == null ? "null" : b.readableBytes()));
+            for (int i = 0; i < n; i++) {
+                byte want = peerByte(irs + 1 + (int) (read + i));
+                if (b.getByte(b.readerIndex() + i) != want) {
+                    fail("received data differs at stream offset " + (read + i));
+                }
+            }
+            read += n;
+        } finally {
+            if (b != null) {
+                b.release();
+            }
+        }
+    }
+
+    static byte peerByte(int seq) {
+        return (byte) (seq * 131 + (seq >>> 11) + 17);
+    }
+
+    static byte ourByte(long offset) {
+        return (byte) (offset * 37 + (offset >>> 9) + 11);
+    }
+
+    // --- assertions -------------------------------------------------------------------------------
+
+    private void event(String what) {
+        boolean negate = what.startsWith("!");
+        String name = negate ? what.substring(1).trim() : what;
+        int i = events.indexOf(name);
+        if (negate) {
+            check(i < 0, "event `" + name + "` happened; events: " + events);
+        } else {
+            check(i >= 0, "no event `" + name + "`; events: " + events);
+            events.remove(i);
+        }
+    }
+
+    private void drop(TcpDrop reason, int times) {
+        long have = counters.get(reason);
+        long declared = declaredDrops.getOrDefault(reason, 0L);
+        check(have - declared == times, "drop " + reason + " counted " + (have - declared) + " times, expected " + times);
+        declaredDrops.put(reason, have);
+    }
+
+    private void checkAllDropsDeclared() {
+        for (TcpDrop reason : TcpDrop.values()) {
+            long undeclared = counters.get(reason) - declaredDrops.getOrDefault(reason, 0L);
+            check(undeclared == 0, "undeclared drop " + reason + " x" + undeclared);
+        }
+    }
+
+    private void variable(String name, long want) {
+        Connection c = current();
+        check(c != null, "no connection");
+        long have = switch (name) {
+            case "SND.UNA" -> Integer.toUnsignedLong(c.sndUna - iss);
+            case "SND.NXT" -> Integer.toUnsignedLong(c.sndNxt - iss);
+            case "RCV.NXT" -> Integer.toUnsignedLong(c.rcvNxt);
+            case "SND.WND" -> c.sndWnd;
+            case "RCV.WND" -> c.rcvWnd();
+            case "SND.MSS" -> c.sndMss;
+            default -> throw new IllegalArgumentException("unknown variable " + name);
+        };
+        check(have == want, name + " is " + have + ", expected " + want);
+    }
+
+    private void advance(long nanos) {
+        long target = clock.nanos() + nanos;
+        while (timers.nextDeadline() - target <= 0) {
+            long d = timers.nextDeadline();
+            if (d > clock.nanos()) {
+                clock.setNanos(d);
+            }
+            timers.runExpired();
+        }
+        clock.setNanos(target);
+    }
+
+    static long parseDuration(String s) {
+        if (s.endsWith("ms")) {
+            return TimeUnit.MILLISECONDS.toNanos(Long.parseLong(s.substring(0, s.length() - 2)));
+        }
+        if (s.endsWith("us")) {
+            return TimeUnit.MICROSECONDS.toNanos(Long.parseLong(s.substring(0, s.length() - 2)));
+        }
+        if (s.endsWith("min")) {
+            return TimeUnit.MINUTES.toNanos(Long.parseLong(s.substring(0, s.length() - 3)));
+        }
+        if (s.endsWith("s")) {
+            return TimeUnit.SECONDS.toNanos(Long.parseLong(s.substring(0, s.length() - 1)));
+        }
+        throw new IllegalArgumentException("bad duration " + s);
+    }
+
+    private static void check(boolean ok, String message) {
+        if (!ok) {
+            fail(message);
+        }
+    }
+}
