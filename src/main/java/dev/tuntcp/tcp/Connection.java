@@ -288,8 +288,8 @@ public final class Connection implements TcpChannel {
     }
 
     /**
-     * SEND (RFC 9293 §3.10.2). Returns the bytes taken, or -1 once the connection can no longer send
-     * (after shutdownOutput, close or abort, or once closed).
+     * SEND (RFC 9293 §3.10.2). Returns the bytes taken: 0 once the connection can no longer send
+     * (after shutdownOutput, close or abort, or once closed), and then no onWritable follows.
      */
     @Override
     public int write(ByteBuf data) {

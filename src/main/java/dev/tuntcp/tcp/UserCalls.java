@@ -26,8 +26,9 @@ final class UserCalls {
     /** RFC 9293 §3.10.2 SEND. */
     static int send(Connection c, ByteBuf data) {
         // CLOSED: "connection does not exist"; FIN-WAIT-1 .. TIME-WAIT: "connection closing".
+        // Nothing is taken (the application hears onClosed, or closed the output itself).
         if (!canSend(c)) {
-            return -1;
+            return 0;
         }
         int offered = data.readableBytes();
         int taken = c.sendBuffer.write(data);
