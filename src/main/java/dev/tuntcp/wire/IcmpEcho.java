@@ -7,7 +7,8 @@ import io.netty.buffer.ByteBuf;
  * (identifier, sequence number, data). The 4 bytes after the checksum are read as identifier and
  * sequence whatever the type; for other types use {@link #restOfHeader()}.
  *
- * <p>Ownership: the view never retains or releases the buffer.
+ * <p>Ownership: the view never retains or releases the buffer; the caller keeps it alive, and its
+ * capacity unchanged, while the view is in use.
  */
 public final class IcmpEcho {
     public static final int HEADER_LENGTH = 8;
@@ -22,6 +23,7 @@ public final class IcmpEcho {
     static final int IDENTIFIER = 4;
     static final int SEQUENCE = 6;
 
+    private final ByteView view = new ByteView();
     private ByteBuf buf;
     private int offset;
     private int length;
@@ -31,12 +33,16 @@ public final class IcmpEcho {
      * holds 8 bytes; the checksum over the whole message verifies.
      */
     public ParseError wrap(ByteBuf buf, int offset, int length) {
-        this.buf = buf;
+        if (this.buf != buf) { // skip the GC write barrier when the buffer is the same
+            this.buf = buf;
+        }
         this.offset = offset;
         this.length = 0;
         if (offset < 0 || length < HEADER_LENGTH || length > buf.writerIndex() - offset) {
+            view.bindChecked(buf);
             return ParseError.ICMP_TRUNCATED;
         }
+        view.bind(buf);
         if (InternetChecksum.sum(buf, offset, length) != 0xffff) {
             return ParseError.ICMP_BAD_CHECKSUM;
         }
@@ -63,11 +69,11 @@ public final class IcmpEcho {
     }
 
     public int type() {
-        return buf.getUnsignedByte(offset + TYPE);
+        return view.u8(offset + TYPE);
     }
 
     public int code() {
-        return buf.getUnsignedByte(offset + CODE);
+        return view.u8(offset + CODE);
     }
 
     public boolean isEchoRequest() {
@@ -79,20 +85,20 @@ public final class IcmpEcho {
     }
 
     public int checksum() {
-        return buf.getUnsignedShort(offset + CHECKSUM);
+        return view.u16(offset + CHECKSUM);
     }
 
     public int identifier() {
-        return buf.getUnsignedShort(offset + IDENTIFIER);
+        return view.u16(offset + IDENTIFIER);
     }
 
     public int sequence() {
-        return buf.getUnsignedShort(offset + SEQUENCE);
+        return view.u16(offset + SEQUENCE);
     }
 
     /** Bytes 4-7 as one word (e.g. unused + next-hop MTU of "fragmentation needed", RFC 1191). */
     public int restOfHeader() {
-        return buf.getInt(offset + IDENTIFIER);
+        return view.i32(offset + IDENTIFIER);
     }
 
     /** Absolute index of the data after the 8-byte header. */

@@ -7,8 +7,8 @@ import io.netty.buffer.ByteBuf;
  * and nothing is allocated. {@link #wrap} validates the header and returns {@link ParseError#NONE}
  * when every getter may be used; after any other result the getters are meaningless.
  *
- * <p>Ownership: the view never retains or releases the buffer; the caller keeps it alive while the
- * view is in use. Options are not interpreted, only skipped by IHL.
+ * <p>Ownership: the view never retains or releases the buffer; the caller keeps it alive, and its
+ * capacity unchanged, while the view is in use (fields are read by address where Netty allows). Options are not interpreted, only skipped by IHL.
  *
  * <pre>
  *  0                   1                   2                   3
@@ -44,6 +44,7 @@ public final class Ipv4Header {
     static final int FLAG_MF = 0x2000;
     static final int FRAGMENT_OFFSET_MASK = 0x1fff;
 
+    private final ByteView view = new ByteView();
     private ByteBuf buf;
     private int offset;
     private int headerLength;
@@ -56,14 +57,19 @@ public final class Ipv4Header {
      * header checksum. Bytes after total length (link padding) are ignored.
      */
     public ParseError wrap(ByteBuf buf, int offset, int length) {
-        this.buf = buf;
+        if (this.buf != buf) { // skip the GC write barrier when the buffer is the same
+            this.buf = buf;
+        }
         this.offset = offset;
         this.headerLength = 0;
         this.totalLength = 0;
         if (offset < 0 || length < MIN_LENGTH || length > buf.writerIndex() - offset) {
+            view.bindChecked(buf);
             return ParseError.IPV4_TRUNCATED;
         }
-        int versionIhl = buf.getUnsignedByte(offset + VERSION_IHL);
+        view.bind(buf);
+        int firstWord = view.i32(offset + VERSION_IHL);
+        int versionIhl = firstWord >>> 24;
         if (versionIhl >>> 4 != 4) {
             return ParseError.IPV4_BAD_VERSION;
         }
@@ -75,7 +81,7 @@ public final class Ipv4Header {
         if (hlen > length) {
             return ParseError.IPV4_IHL_BEYOND_BUFFER;
         }
-        int total = buf.getUnsignedShort(offset + TOTAL_LENGTH);
+        int total = firstWord & 0xffff;
         if (total > length) {
             return ParseError.IPV4_TOTAL_LENGTH_BEYOND_BUFFER;
         }
@@ -83,12 +89,32 @@ public final class Ipv4Header {
             return ParseError.IPV4_TOTAL_LENGTH_BELOW_HEADER;
         }
         // RFC 1071: the sum over a header that carries a correct checksum is 0xffff.
-        if (InternetChecksum.sum(buf, offset, hlen) != 0xffff) {
+        if (headerSum(offset, hlen) != 0xffff) {
             return ParseError.IPV4_BAD_CHECKSUM;
         }
         this.headerLength = hlen;
         this.totalLength = total;
         return ParseError.NONE;
+    }
+
+    /**
+     * The one's-complement sum of the header. The usual 20-byte header is summed here as five
+     * 32-bit words already in hand (folding 32-bit big-endian words gives the same 16-bit sum,
+     * RFC 1071 §2(B)); longer headers go to {@link InternetChecksum#sum}.
+     */
+    private int headerSum(int offset, int hlen) {
+        if (hlen != MIN_LENGTH) {
+            return InternetChecksum.sum(buf, offset, hlen);
+        }
+        long acc = (view.i32(offset) & 0xffffffffL) + (view.i32(offset + 4) & 0xffffffffL)
+                + (view.i32(offset + 8) & 0xffffffffL) + (view.i32(offset + 12) & 0xffffffffL)
+                + (view.i32(offset + 16) & 0xffffffffL);
+        return InternetChecksum.fold(acc);
+    }
+
+    /** The view's binding, for a transport view over the payload of this datagram. */
+    ByteView view() {
+        return view;
     }
 
     /** The buffer last wrapped (not retained). */
@@ -102,7 +128,7 @@ public final class Ipv4Header {
     }
 
     public int version() {
-        return buf.getUnsignedByte(offset + VERSION_IHL) >>> 4;
+        return view.u8(offset + VERSION_IHL) >>> 4;
     }
 
     /** The header length in bytes (IHL * 4), options included. */
@@ -117,7 +143,7 @@ public final class Ipv4Header {
 
     /** The whole type-of-service byte (DSCP and ECN). */
     public int tos() {
-        return buf.getUnsignedByte(offset + TOS);
+        return view.u8(offset + TOS);
     }
 
     /** Differentiated services code point (RFC 2474), the upper six bits of the TOS byte. */
@@ -136,52 +162,52 @@ public final class Ipv4Header {
     }
 
     public int identification() {
-        return buf.getUnsignedShort(offset + IDENTIFICATION);
+        return view.u16(offset + IDENTIFICATION);
     }
 
     /** The reserved flag bit (must be zero, RFC 791). */
     public boolean reservedFlag() {
-        return (buf.getUnsignedShort(offset + FLAGS_FRAGMENT) & 0x8000) != 0;
+        return (view.u16(offset + FLAGS_FRAGMENT) & 0x8000) != 0;
     }
 
     /** Don't Fragment. */
     public boolean dontFragment() {
-        return (buf.getUnsignedShort(offset + FLAGS_FRAGMENT) & FLAG_DF) != 0;
+        return (view.u16(offset + FLAGS_FRAGMENT) & FLAG_DF) != 0;
     }
 
     /** More Fragments. */
     public boolean moreFragments() {
-        return (buf.getUnsignedShort(offset + FLAGS_FRAGMENT) & FLAG_MF) != 0;
+        return (view.u16(offset + FLAGS_FRAGMENT) & FLAG_MF) != 0;
     }
 
     /** Fragment offset in bytes (the field counts 8-byte units). */
     public int fragmentOffset() {
-        return (buf.getUnsignedShort(offset + FLAGS_FRAGMENT) & FRAGMENT_OFFSET_MASK) << 3;
+        return (view.u16(offset + FLAGS_FRAGMENT) & FRAGMENT_OFFSET_MASK) << 3;
     }
 
     /** True when this datagram is a fragment (MF set or a non-zero fragment offset). */
     public boolean isFragment() {
-        return (buf.getUnsignedShort(offset + FLAGS_FRAGMENT) & (FLAG_MF | FRAGMENT_OFFSET_MASK)) != 0;
+        return (view.u16(offset + FLAGS_FRAGMENT) & (FLAG_MF | FRAGMENT_OFFSET_MASK)) != 0;
     }
 
     public int ttl() {
-        return buf.getUnsignedByte(offset + TTL);
+        return view.u8(offset + TTL);
     }
 
     public int protocol() {
-        return buf.getUnsignedByte(offset + PROTOCOL);
+        return view.u8(offset + PROTOCOL);
     }
 
     public int headerChecksum() {
-        return buf.getUnsignedShort(offset + CHECKSUM);
+        return view.u16(offset + CHECKSUM);
     }
 
     public int sourceAddress() {
-        return buf.getInt(offset + SOURCE);
+        return view.i32(offset + SOURCE);
     }
 
     public int destinationAddress() {
-        return buf.getInt(offset + DESTINATION);
+        return view.i32(offset + DESTINATION);
     }
 
     /** Absolute index of the first payload byte. */

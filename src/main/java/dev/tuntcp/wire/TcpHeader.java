@@ -9,7 +9,8 @@ import io.netty.buffer.ByteBuf;
  * caller-owned {@link TcpOptions} by {@link #readOptions}. Flag combinations are not judged here
  * (see {@link TcpControl}).
  *
- * <p>Ownership: the view never retains or releases the buffer.
+ * <p>Ownership: the view never retains or releases the buffer; the caller keeps it alive, and its
+ * capacity unchanged, while the view is in use (fields are read by address where Netty allows).
  */
 public final class TcpHeader {
     /** The header without options. */
@@ -26,6 +27,7 @@ public final class TcpHeader {
     static final int CHECKSUM = 16;
     static final int URGENT_POINTER = 18;
 
+    private final ByteView view = new ByteView();
     private ByteBuf buf;
     private int offset;
     private int segmentLength;
@@ -37,14 +39,22 @@ public final class TcpHeader {
      * 5; data offset * 4 ≤ length.
      */
     public ParseError wrap(ByteBuf buf, int offset, int length) {
-        this.buf = buf;
+        if (this.buf != buf) { // skip the GC write barrier when the buffer is the same
+            this.buf = buf;
+        }
         this.offset = offset;
         this.segmentLength = 0;
         this.headerLength = 0;
         if (offset < 0 || length < MIN_LENGTH || length > buf.writerIndex() - offset) {
+            view.bindChecked(buf);
             return ParseError.TCP_TRUNCATED;
         }
-        int dataOffset = buf.getUnsignedByte(offset + DATA_OFFSET_FLAGS) >>> 4;
+        view.bind(buf);
+        return validate(length);
+    }
+
+    private ParseError validate(int length) {
+        int dataOffset = view.u8(offset + DATA_OFFSET_FLAGS) >>> 4;
         if (dataOffset < 5) {
             return ParseError.TCP_DATA_OFFSET_TOO_SMALL;
         }
@@ -57,9 +67,24 @@ public final class TcpHeader {
         return ParseError.NONE;
     }
 
-    /** Wraps the payload of an IPv4 datagram already validated by {@code ip.wrap}. */
+    /**
+     * Wraps the payload of an IPv4 datagram already validated by {@code ip.wrap} (its range is known
+     * to lie in the buffer, so the buffer is not inspected again).
+     */
     public ParseError wrap(Ipv4Header ip) {
-        return wrap(ip.buffer(), ip.payloadOffset(), ip.payloadLength());
+        if (this.buf != ip.buffer()) {
+            this.buf = ip.buffer();
+        }
+        this.offset = ip.payloadOffset();
+        this.segmentLength = 0;
+        this.headerLength = 0;
+        int length = ip.payloadLength();
+        if (length < MIN_LENGTH) {
+            view.bindChecked(buf);
+            return ParseError.TCP_TRUNCATED;
+        }
+        view.bind(ip.view());
+        return validate(length);
     }
 
     /**
@@ -75,7 +100,7 @@ public final class TcpHeader {
 
     /** Reads the options into {@code into} (reset first); see {@link TcpOptions#read}. */
     public ParseError readOptions(TcpOptions into) {
-        return into.read(buf, offset + MIN_LENGTH, headerLength - MIN_LENGTH);
+        return into.read(view, offset + MIN_LENGTH, headerLength - MIN_LENGTH);
     }
 
     public ByteBuf buffer() {
@@ -88,21 +113,21 @@ public final class TcpHeader {
     }
 
     public int sourcePort() {
-        return buf.getUnsignedShort(offset + SOURCE_PORT);
+        return view.u16(offset + SOURCE_PORT);
     }
 
     public int destinationPort() {
-        return buf.getUnsignedShort(offset + DESTINATION_PORT);
+        return view.u16(offset + DESTINATION_PORT);
     }
 
     /** Sequence number (compare with {@link SeqNum}). */
     public int seq() {
-        return buf.getInt(offset + SEQ);
+        return view.i32(offset + SEQ);
     }
 
     /** Acknowledgement number; meaningful only when ACK is set. */
     public int ack() {
-        return buf.getInt(offset + ACK);
+        return view.i32(offset + ACK);
     }
 
     /** Data offset in 32-bit words. */
@@ -117,12 +142,12 @@ public final class TcpHeader {
 
     /** The nine control bits ({@link TcpFlags} constants). */
     public int flags() {
-        return buf.getUnsignedShort(offset + DATA_OFFSET_FLAGS) & TcpFlags.MASK;
+        return view.u16(offset + DATA_OFFSET_FLAGS) & TcpFlags.MASK;
     }
 
     /** The three reserved bits between data offset and AE (must be zero, RFC 9293 §3.1). */
     public int reserved() {
-        return buf.getUnsignedByte(offset + DATA_OFFSET_FLAGS) >>> 1 & 0x7;
+        return view.u8(offset + DATA_OFFSET_FLAGS) >>> 1 & 0x7;
     }
 
     public boolean hasFlags(int required) {
@@ -172,15 +197,15 @@ public final class TcpHeader {
 
     /** The raw (unscaled) window field. */
     public int window() {
-        return buf.getUnsignedShort(offset + WINDOW);
+        return view.u16(offset + WINDOW);
     }
 
     public int checksum() {
-        return buf.getUnsignedShort(offset + CHECKSUM);
+        return view.u16(offset + CHECKSUM);
     }
 
     public int urgentPointer() {
-        return buf.getUnsignedShort(offset + URGENT_POINTER);
+        return view.u16(offset + URGENT_POINTER);
     }
 
     /** Absolute index of the first option byte. */

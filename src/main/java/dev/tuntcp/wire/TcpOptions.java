@@ -48,6 +48,7 @@ public final class TcpOptions {
     private final int[] sackRight = new int[MAX_SACK_BLOCKS];
     private int unknownCount;
     private ParseError warning = ParseError.NONE;
+    private final ByteView view = new ByteView();
 
     /** Forgets every option. */
     public TcpOptions clear() {
@@ -76,13 +77,66 @@ public final class TcpOptions {
      * instead and SHOULD log it, so the shift is clamped to 14 ({@link #rawWindowScale()} keeps what
      * was sent) and {@link #warning()} returns {@link ParseError#TCP_OPTION_WINDOW_SCALE_CLAMPED}
      * for the caller to count.
+     *
+     * <p>A range outside the buffer's written bytes yields {@link ParseError#TCP_OPTION_OVERRUNS_HEADER}.
      */
     public ParseError read(ByteBuf buf, int offset, int length) {
+        if (offset < 0 || length < 0 || length > buf.writerIndex() - offset) {
+            clear();
+            return ParseError.TCP_OPTION_OVERRUNS_HEADER; // the list runs past the bytes there are
+        }
+        view.bind(buf);
+        return read(view, offset, length);
+    }
+
+    /** {@link #read(ByteBuf, int, int)} over a view already bound to a validated range. */
+    ParseError read(ByteView v, int offset, int length) {
         clear();
+        // Linux's two layouts first, whole words at a time (as tcp_parse_aligned_timestamp in
+        // Linux's tcp_input.c predicts the aligned timestamp option); anything else is walked.
+        if (length == LINUX_DATA_LENGTH && v.i32(offset) == NOP_NOP_TIMESTAMPS) {
+            hasTimestamps = true;
+            tsVal = v.i32(offset + 4);
+            tsEcr = v.i32(offset + 8);
+            return ParseError.NONE;
+        }
+        if (length == LINUX_SYN_LENGTH && readLinuxSyn(v, offset)) {
+            return ParseError.NONE;
+        }
+        return walk(v, offset, length);
+    }
+
+    /** NOP, NOP, kind 8 length 10: the timestamps option as Linux aligns it on every segment. */
+    private static final int NOP_NOP_TIMESTAMPS = 0x0101080a;
+    private static final int LINUX_DATA_LENGTH = 12;
+    /** SACK-permitted then the timestamps kind and length, the second word of a Linux SYN. */
+    private static final int SACK_PERMITTED_TIMESTAMPS = 0x0402080a;
+    private static final int LINUX_SYN_LENGTH = 20;
+
+    /** mss, sackOK, TS, nop, wscale in 20 bytes: the options of a Linux SYN or SYN/ACK. */
+    private boolean readLinuxSyn(ByteView v, int offset) {
+        int first = v.i32(offset);
+        int last = v.i32(offset + 16);
+        if (first >>> 16 != (KIND_MSS << 8 | LENGTH_MSS) || v.i32(offset + 4) != SACK_PERMITTED_TIMESTAMPS
+                || last >>> 8 != (KIND_NOP << 16 | KIND_WINDOW_SCALE << 8 | LENGTH_WINDOW_SCALE)) {
+            return false;
+        }
+        hasMss = true;
+        mss = first & 0xffff;
+        sackPermitted = true;
+        hasTimestamps = true;
+        tsVal = v.i32(offset + 8);
+        tsEcr = v.i32(offset + 12);
+        setWindowScale(last & 0xff);
+        return true;
+    }
+
+    /** The general walk over any option list (RFC 9293 §3.2). */
+    ParseError walk(ByteView v, int offset, int length) {
         int i = offset;
         int end = offset + length;
         while (i < end) {
-            int kind = buf.getUnsignedByte(i);
+            int kind = v.u8(i);
             if (kind == KIND_EOL) {
                 return ParseError.NONE;
             }
@@ -93,14 +147,35 @@ public final class TcpOptions {
             if (i + 1 >= end) {
                 return ParseError.TCP_OPTION_OVERRUNS_HEADER;
             }
-            int len = buf.getUnsignedByte(i + 1);
+            int len = v.u8(i + 1);
             if (len < 2) {
                 return ParseError.TCP_OPTION_LENGTH_TOO_SMALL;
             }
             if (len > end - i) {
                 return ParseError.TCP_OPTION_OVERRUNS_HEADER;
             }
-            ParseError error = readOne(buf, i, kind, len);
+            ParseError error;
+            switch (kind) {
+                case KIND_MSS:
+                    error = readMss(v, i, len);
+                    break;
+                case KIND_WINDOW_SCALE:
+                    error = readWindowScale(v, i, len);
+                    break;
+                case KIND_SACK_PERMITTED:
+                    error = readSackPermitted(len);
+                    break;
+                case KIND_SACK:
+                    error = readSack(v, i, len);
+                    break;
+                case KIND_TIMESTAMPS:
+                    error = readTimestamps(v, i, len);
+                    break;
+                default:
+                    unknownCount++; // skipped by its length (RFC 9293 §3.2)
+                    error = ParseError.NONE;
+                    break;
+            }
             if (error != ParseError.NONE) {
                 return error;
             }
@@ -109,60 +184,66 @@ public final class TcpOptions {
         return ParseError.NONE;
     }
 
-    private ParseError readOne(ByteBuf buf, int i, int kind, int len) {
-        switch (kind) {
-            case KIND_MSS:
-                if (len != LENGTH_MSS) {
-                    return ParseError.TCP_OPTION_BAD_LENGTH;
-                }
-                if (hasMss) {
-                    return ParseError.TCP_OPTION_DUPLICATE_MSS;
-                }
-                hasMss = true;
-                mss = buf.getUnsignedShort(i + 2);
-                return ParseError.NONE;
-            case KIND_WINDOW_SCALE:
-                if (len != LENGTH_WINDOW_SCALE) {
-                    return ParseError.TCP_OPTION_BAD_LENGTH;
-                }
-                hasWindowScale = true;
-                rawWindowScale = buf.getUnsignedByte(i + 2);
-                if (rawWindowScale > MAX_WINDOW_SCALE) {
-                    windowScale = MAX_WINDOW_SCALE; // RFC 7323 §2.3: MUST use 14
-                    warning = ParseError.TCP_OPTION_WINDOW_SCALE_CLAMPED;
-                } else {
-                    windowScale = rawWindowScale;
-                }
-                return ParseError.NONE;
-            case KIND_SACK_PERMITTED:
-                if (len != LENGTH_SACK_PERMITTED) {
-                    return ParseError.TCP_OPTION_BAD_LENGTH;
-                }
-                sackPermitted = true;
-                return ParseError.NONE;
-            case KIND_SACK:
-                int blocks = (len - 2) / SACK_BLOCK_LENGTH;
-                if ((len - 2) % SACK_BLOCK_LENGTH != 0 || blocks < 1 || blocks > MAX_SACK_BLOCKS) {
-                    return ParseError.TCP_OPTION_BAD_LENGTH;
-                }
-                for (int b = 0; b < blocks; b++) {
-                    sackLeft[b] = buf.getInt(i + 2 + b * SACK_BLOCK_LENGTH);
-                    sackRight[b] = buf.getInt(i + 6 + b * SACK_BLOCK_LENGTH);
-                }
-                sackBlockCount = blocks;
-                return ParseError.NONE;
-            case KIND_TIMESTAMPS:
-                if (len != LENGTH_TIMESTAMPS) {
-                    return ParseError.TCP_OPTION_BAD_LENGTH;
-                }
-                hasTimestamps = true;
-                tsVal = buf.getInt(i + 2);
-                tsEcr = buf.getInt(i + 6);
-                return ParseError.NONE;
-            default:
-                unknownCount++; // skipped by its length (RFC 9293 §3.2)
-                return ParseError.NONE;
+    private ParseError readMss(ByteView v, int i, int len) {
+        if (len != LENGTH_MSS) {
+            return ParseError.TCP_OPTION_BAD_LENGTH;
         }
+        if (hasMss) {
+            return ParseError.TCP_OPTION_DUPLICATE_MSS;
+        }
+        hasMss = true;
+        mss = v.u16(i + 2);
+        return ParseError.NONE;
+    }
+
+    private ParseError readWindowScale(ByteView v, int i, int len) {
+        if (len != LENGTH_WINDOW_SCALE) {
+            return ParseError.TCP_OPTION_BAD_LENGTH;
+        }
+        setWindowScale(v.u8(i + 2));
+        return ParseError.NONE;
+    }
+
+    private void setWindowScale(int shift) {
+        hasWindowScale = true;
+        rawWindowScale = shift;
+        if (shift > MAX_WINDOW_SCALE) {
+            windowScale = MAX_WINDOW_SCALE; // RFC 7323 §2.3: MUST use 14 (and SHOULD log)
+            warning = ParseError.TCP_OPTION_WINDOW_SCALE_CLAMPED;
+        } else {
+            windowScale = shift;
+        }
+    }
+
+    private ParseError readSackPermitted(int len) {
+        if (len != LENGTH_SACK_PERMITTED) {
+            return ParseError.TCP_OPTION_BAD_LENGTH;
+        }
+        sackPermitted = true;
+        return ParseError.NONE;
+    }
+
+    private ParseError readSack(ByteView v, int i, int len) {
+        int blocks = (len - 2) / SACK_BLOCK_LENGTH;
+        if ((len - 2) % SACK_BLOCK_LENGTH != 0 || blocks < 1 || blocks > MAX_SACK_BLOCKS) {
+            return ParseError.TCP_OPTION_BAD_LENGTH;
+        }
+        for (int b = 0; b < blocks; b++) {
+            sackLeft[b] = v.i32(i + 2 + b * SACK_BLOCK_LENGTH);
+            sackRight[b] = v.i32(i + 6 + b * SACK_BLOCK_LENGTH);
+        }
+        sackBlockCount = blocks;
+        return ParseError.NONE;
+    }
+
+    private ParseError readTimestamps(ByteView v, int i, int len) {
+        if (len != LENGTH_TIMESTAMPS) {
+            return ParseError.TCP_OPTION_BAD_LENGTH;
+        }
+        hasTimestamps = true;
+        tsVal = v.i32(i + 2);
+        tsEcr = v.i32(i + 6);
+        return ParseError.NONE;
     }
 
     public boolean hasMss() {
