@@ -4,8 +4,8 @@
 # (native-setup/jvm-flags.sh). All arguments go to JMH, e.g.
 #   benchmarks/jmh.sh ChecksumBench -p size=1500 -f 1 -wi 3 -w 1s -i 5 -r 1s -prof gc
 #   benchmarks/jmh.sh -l                      # list benchmarks
-# Environment: TUNTCP_JMH_NO_UNSAFE=1 runs without the Unsafe flags (Netty's ByteBuffer fallback
-# on JDK 24+), to measure that path on purpose.
+# Environment: TUNTCP_JMH_NO_UNSAFE=1 runs Netty without sun.misc.Unsafe (-Dio.netty.noUnsafe=true,
+# the path Netty takes on JDK 24+ when Unsafe memory access is not allowed), to measure that path.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 java_bin="${JAVA_HOME:+$JAVA_HOME/bin/}java"
@@ -16,7 +16,7 @@ mvn -q -B dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=
 source "$root/native-setup/jvm-flags.sh"
 flags="$(tuntcp_jvm_flags "$java_bin")"
 if [ "${TUNTCP_JMH_NO_UNSAFE:-0}" = 1 ]; then
-  flags="$(tuntcp_jvm_flags_without_unsafe "$java_bin")"
+  flags="$(tuntcp_jvm_flags_without_unsafe "$java_bin") -Dio.netty.noUnsafe=true"
 fi
 echo "jmh.sh: $("$java_bin" -version 2>&1 | head -1); JVM flags: $flags" >&2
 # JMH forks inherit these flags (the host VM's input arguments).

@@ -3,8 +3,10 @@
 #  - JDK 9+: Netty reads direct buffers through sun.misc.Unsafe and needs DirectByteBuffer's
 #    private constructor and cleaner; open java.nio and jdk.internal.misc to it.
 #  - JDK 22+: JNA's native calls are "restricted methods"; allow them without a warning.
-#  - JDK 24+: sun.misc.Unsafe memory access warns (JEP 498) and Netty refuses Unsafe — falling back
-#    to ByteBuffer access, which costs InternetChecksum its address path — unless it is allowed.
+#  - JDK 24+: sun.misc.Unsafe memory access is deprecated for removal (JEP 471/498) and warns by
+#    default. Netty 4.1.138 still uses Unsafe when the option is left unset (with that warning on
+#    stderr) but falls back to ByteBuffer access — costing InternetChecksum its address path — as
+#    soon as the option says anything but "allow" (warn, deny). "allow" keeps the fast path, quietly.
 
 # The major version of the given java binary (17, 25, …).
 tuntcp_java_major() {

@@ -182,7 +182,12 @@ class InternetChecksumProperties {
 
     /** The kinds of buffer the checksum must handle; each takes a different path in InternetChecksum. */
     enum BufferKind {
-        HEAP, HEAP_POOLED, DIRECT_POOLED, DIRECT_UNPOOLED, DIRECT_SLICE_AT_ODD_ADDRESS, COMPOSITE;
+        HEAP, HEAP_POOLED, DIRECT_POOLED, DIRECT_UNPOOLED, DIRECT_SLICE_AT_ODD_ADDRESS,
+        /** A direct buffer without a memory address: what Netty gives when it runs without Unsafe. */
+        DIRECT_WITHOUT_ADDRESS,
+        /** Neither address nor array, one NIO buffer. */
+        READ_ONLY_HEAP_NIO,
+        COMPOSITE;
 
         private static final int TRAILER = 9;
 
@@ -206,6 +211,9 @@ class InternetChecksumProperties {
                     parent.writerIndex(capacity + 3);
                     yield parent.slice(3, capacity).writerIndex(0); // releasing the slice releases the parent
                 }
+                case DIRECT_WITHOUT_ADDRESS ->
+                        new io.netty.buffer.UnpooledDirectByteBuf(io.netty.buffer.UnpooledByteBufAllocator.DEFAULT, capacity, capacity);
+                case READ_ONLY_HEAP_NIO -> io.netty.buffer.Unpooled.wrappedBuffer(java.nio.ByteBuffer.wrap(image).asReadOnlyBuffer());
                 case COMPOSITE -> {
                     // Not leak-tracked itself (its components are): at PARANOID every tracked read
                     // records a stack trace, and this path reads through getIntLE.
@@ -220,8 +228,11 @@ class InternetChecksumProperties {
                     yield composite;
                 }
             };
-            if (this != COMPOSITE) {
+            if (this != COMPOSITE && this != READ_ONLY_HEAP_NIO) {
                 buf.writeBytes(image);
+            }
+            if (this == DIRECT_WITHOUT_ADDRESS && buf.hasMemoryAddress() || this == READ_ONLY_HEAP_NIO && buf.hasArray()) {
+                throw new IllegalStateException(this + " must take the NIO path: " + buf.getClass());
             }
             return buf;
         }

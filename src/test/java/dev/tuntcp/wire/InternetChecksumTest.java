@@ -32,6 +32,9 @@ class InternetChecksumTest {
             ByteBuf buf = kind.holding(header, 5);
             try {
                 assertEquals(0, InternetChecksum.checksum(buf, 5, 20), kind.name());
+                if (buf.isReadOnly()) {
+                    continue;
+                }
                 buf.setShort(5 + 10, 0);
                 assertEquals(0xb861, InternetChecksum.checksum(buf, 5, 20), kind.name());
             } finally {
