@@ -13,6 +13,7 @@ import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.CompilerControl;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
@@ -123,6 +124,23 @@ public class ParseBench {
         if (error != ParseError.NONE) {
             return error;
         }
+        consumeIpv4Fields(bh);
+        error = tcp.wrap(ip);
+        if (error != ParseError.NONE) {
+            return error;
+        }
+        consumeTcpFields(bh);
+        error = tcp.readOptions(options);
+        consumeOptions(bh);
+        return error;
+    }
+
+    // One method per layer, as the stack's input path is split (ip.Ipv4Input, tcp.TcpInput). Kept
+    // out of line on purpose: C2 stops inlining once a compilation holds ~8000 bytes of bytecode
+    // (DesiredMethodLimit), and ~35 Netty getter chains in one method cross it, after which every
+    // remaining getter and Blackhole.consume becomes a real call. See docs/benchmarks.md.
+    @CompilerControl(CompilerControl.Mode.DONT_INLINE)
+    private void consumeIpv4Fields(Blackhole bh) {
         bh.consume(ip.version());
         bh.consume(ip.headerLength());
         bh.consume(ip.tos());
@@ -137,10 +155,10 @@ public class ParseBench {
         bh.consume(ip.headerChecksum());
         bh.consume(ip.sourceAddress());
         bh.consume(ip.destinationAddress());
-        error = tcp.wrap(ip);
-        if (error != ParseError.NONE) {
-            return error;
-        }
+    }
+
+    @CompilerControl(CompilerControl.Mode.DONT_INLINE)
+    private void consumeTcpFields(Blackhole bh) {
         bh.consume(tcp.sourcePort());
         bh.consume(tcp.destinationPort());
         bh.consume(tcp.seq());
@@ -151,14 +169,16 @@ public class ParseBench {
         bh.consume(tcp.window());
         bh.consume(tcp.checksum());
         bh.consume(tcp.urgentPointer());
-        error = tcp.readOptions(options);
+    }
+
+    @CompilerControl(CompilerControl.Mode.DONT_INLINE)
+    private void consumeOptions(Blackhole bh) {
         bh.consume(options.mss());
         bh.consume(options.sackPermitted());
         bh.consume(options.tsVal());
         bh.consume(options.tsEcr());
         bh.consume(options.windowScale());
         bh.consume(options.unknownCount());
-        return error;
     }
 
     @Benchmark

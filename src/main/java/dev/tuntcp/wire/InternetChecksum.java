@@ -79,17 +79,54 @@ public final class InternetChecksum {
     }
 
     /**
-     * Little-endian 32-bit words at {@code address}, unrolled by 32 bytes over four accumulators;
-     * then the 0..31 remaining bytes without a loop, one branch per power of two (predictable for
-     * a given length, and short for the 20..60-byte headers). The range was checked by the caller.
+     * Little-endian 32-bit words at {@code address}: whole 32-byte blocks in {@link #sumBlocks}, then
+     * the 0..31 remaining bytes without a loop, one branch per power of two (predictable for a given
+     * length). Kept small so the JIT inlines it: a 20-byte IPv4 header never leaves the caller.
+     * The range was checked by the caller.
      */
     private static long sumAtAddress(long address, int length) {
         long s0 = 0;
         long s1 = 0;
+        long a = address;
+        if (length >= 32) {
+            s0 = sumBlocks(a, length >>> 5);
+            a += length & ~31;
+        }
+        if ((length & 16) != 0) {
+            s0 += PlatformDependent.getInt(a) & U32;
+            s1 += PlatformDependent.getInt(a + 4) & U32;
+            s0 += PlatformDependent.getInt(a + 8) & U32;
+            s1 += PlatformDependent.getInt(a + 12) & U32;
+            a += 16;
+        }
+        if ((length & 8) != 0) {
+            s0 += PlatformDependent.getInt(a) & U32;
+            s1 += PlatformDependent.getInt(a + 4) & U32;
+            a += 8;
+        }
+        if ((length & 4) != 0) {
+            s0 += PlatformDependent.getInt(a) & U32;
+            a += 4;
+        }
+        if ((length & 2) != 0) {
+            s1 += PlatformDependent.getShort(a) & 0xffff;
+            a += 2;
+        }
+        if ((length & 1) != 0) {
+            // RFC 1071 §4.1: an odd last byte is the high byte of a zero-padded word; in the
+            // little-endian domain that is the low byte.
+            s0 += PlatformDependent.getByte(a) & 0xff;
+        }
+        return s0 + s1;
+    }
+
+    /** {@code blocks} 32-byte blocks at {@code address}: eight 32-bit words into four accumulators per step. */
+    private static long sumBlocks(long address, int blocks) {
+        long s0 = 0;
+        long s1 = 0;
         long s2 = 0;
         long s3 = 0;
-        int i = 0;
-        for (int last = length - 32; i <= last; i += 32) {
+        for (int i = 0, end = blocks << 5; i < end; i += 32) {
             long a = address + i;
             s0 += PlatformDependent.getInt(a) & U32;
             s1 += PlatformDependent.getInt(a + 4) & U32;
@@ -99,32 +136,6 @@ public final class InternetChecksum {
             s1 += PlatformDependent.getInt(a + 20) & U32;
             s2 += PlatformDependent.getInt(a + 24) & U32;
             s3 += PlatformDependent.getInt(a + 28) & U32;
-        }
-        long a = address + i;
-        if ((length & 16) != 0) {
-            s0 += PlatformDependent.getInt(a) & U32;
-            s1 += PlatformDependent.getInt(a + 4) & U32;
-            s2 += PlatformDependent.getInt(a + 8) & U32;
-            s3 += PlatformDependent.getInt(a + 12) & U32;
-            a += 16;
-        }
-        if ((length & 8) != 0) {
-            s0 += PlatformDependent.getInt(a) & U32;
-            s1 += PlatformDependent.getInt(a + 4) & U32;
-            a += 8;
-        }
-        if ((length & 4) != 0) {
-            s2 += PlatformDependent.getInt(a) & U32;
-            a += 4;
-        }
-        if ((length & 2) != 0) {
-            s3 += PlatformDependent.getShort(a) & 0xffff;
-            a += 2;
-        }
-        if ((length & 1) != 0) {
-            // RFC 1071 §4.1: an odd last byte is the high byte of a zero-padded word; in the
-            // little-endian domain that is the low byte.
-            s0 += PlatformDependent.getByte(a) & 0xff;
         }
         return s0 + s1 + s2 + s3;
     }
