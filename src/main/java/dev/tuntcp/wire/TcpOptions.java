@@ -92,158 +92,36 @@ public final class TcpOptions {
     /** {@link #read(ByteBuf, int, int)} over a view already bound to a validated range. */
     ParseError read(ByteView v, int offset, int length) {
         clear();
-        // Linux's two layouts first, whole words at a time (as tcp_parse_aligned_timestamp in
-        // Linux's tcp_input.c predicts the aligned timestamp option); anything else is walked.
-        if (length == LINUX_DATA_LENGTH && v.i32(offset) == NOP_NOP_TIMESTAMPS) {
-            hasTimestamps = true;
-            tsVal = v.i32(offset + 4);
-            tsEcr = v.i32(offset + 8);
-            return ParseError.NONE;
-        }
-        if (length == LINUX_SYN_LENGTH && readLinuxSyn(v, offset)) {
-            return ParseError.NONE;
-        }
-        return walk(v, offset, length);
+        return TcpOptionsReader.read(this, v, offset, length);
     }
 
-    /** NOP, NOP, kind 8 length 10: the timestamps option as Linux aligns it on every segment. */
-    private static final int NOP_NOP_TIMESTAMPS = 0x0101080a;
-    private static final int LINUX_DATA_LENGTH = 12;
-    /** SACK-permitted then the timestamps kind and length, the second word of a Linux SYN. */
-    private static final int SACK_PERMITTED_TIMESTAMPS = 0x0402080a;
-    private static final int LINUX_SYN_LENGTH = 20;
+    // ---- mutators for TcpOptionsReader: values exactly as received ----
 
-    /** mss, sackOK, TS, nop, wscale in 20 bytes: the options of a Linux SYN or SYN/ACK. */
-    private boolean readLinuxSyn(ByteView v, int offset) {
-        int first = v.i32(offset);
-        int last = v.i32(offset + 16);
-        if (first >>> 16 != (KIND_MSS << 8 | LENGTH_MSS) || v.i32(offset + 4) != SACK_PERMITTED_TIMESTAMPS
-                || last >>> 8 != (KIND_NOP << 16 | KIND_WINDOW_SCALE << 8 | LENGTH_WINDOW_SCALE)) {
-            return false;
-        }
+    void receivedMss(int value) {
         hasMss = true;
-        mss = first & 0xffff;
-        sackPermitted = true;
-        hasTimestamps = true;
-        tsVal = v.i32(offset + 8);
-        tsEcr = v.i32(offset + 12);
-        setWindowScale(last & 0xff);
-        return true;
+        mss = value;
     }
 
-    /** The general walk over any option list (RFC 9293 §3.2). */
-    ParseError walk(ByteView v, int offset, int length) {
-        int i = offset;
-        int end = offset + length;
-        while (i < end) {
-            int kind = v.u8(i);
-            if (kind == KIND_EOL) {
-                return ParseError.NONE;
-            }
-            if (kind == KIND_NOP) {
-                i++;
-                continue;
-            }
-            if (i + 1 >= end) {
-                return ParseError.TCP_OPTION_OVERRUNS_HEADER;
-            }
-            int len = v.u8(i + 1);
-            if (len < 2) {
-                return ParseError.TCP_OPTION_LENGTH_TOO_SMALL;
-            }
-            if (len > end - i) {
-                return ParseError.TCP_OPTION_OVERRUNS_HEADER;
-            }
-            ParseError error;
-            switch (kind) {
-                case KIND_MSS:
-                    error = readMss(v, i, len);
-                    break;
-                case KIND_WINDOW_SCALE:
-                    error = readWindowScale(v, i, len);
-                    break;
-                case KIND_SACK_PERMITTED:
-                    error = readSackPermitted(len);
-                    break;
-                case KIND_SACK:
-                    error = readSack(v, i, len);
-                    break;
-                case KIND_TIMESTAMPS:
-                    error = readTimestamps(v, i, len);
-                    break;
-                default:
-                    unknownCount++; // skipped by its length (RFC 9293 §3.2)
-                    error = ParseError.NONE;
-                    break;
-            }
-            if (error != ParseError.NONE) {
-                return error;
-            }
-            i += len;
-        }
-        return ParseError.NONE;
-    }
-
-    private ParseError readMss(ByteView v, int i, int len) {
-        if (len != LENGTH_MSS) {
-            return ParseError.TCP_OPTION_BAD_LENGTH;
-        }
-        if (hasMss) {
-            return ParseError.TCP_OPTION_DUPLICATE_MSS;
-        }
-        hasMss = true;
-        mss = v.u16(i + 2);
-        return ParseError.NONE;
-    }
-
-    private ParseError readWindowScale(ByteView v, int i, int len) {
-        if (len != LENGTH_WINDOW_SCALE) {
-            return ParseError.TCP_OPTION_BAD_LENGTH;
-        }
-        setWindowScale(v.u8(i + 2));
-        return ParseError.NONE;
-    }
-
-    private void setWindowScale(int shift) {
+    /** RFC 7323 §2.3: a shift above 14 is used as 14, and the fact kept for counting. */
+    void receivedWindowScale(int shift) {
         hasWindowScale = true;
         rawWindowScale = shift;
         if (shift > MAX_WINDOW_SCALE) {
-            windowScale = MAX_WINDOW_SCALE; // RFC 7323 §2.3: MUST use 14 (and SHOULD log)
+            windowScale = MAX_WINDOW_SCALE;
             warning = ParseError.TCP_OPTION_WINDOW_SCALE_CLAMPED;
         } else {
             windowScale = shift;
         }
     }
 
-    private ParseError readSackPermitted(int len) {
-        if (len != LENGTH_SACK_PERMITTED) {
-            return ParseError.TCP_OPTION_BAD_LENGTH;
-        }
-        sackPermitted = true;
-        return ParseError.NONE;
+    void receivedSackBlock(int index, int left, int right) {
+        sackLeft[index] = left;
+        sackRight[index] = right;
+        sackBlockCount = index + 1;
     }
 
-    private ParseError readSack(ByteView v, int i, int len) {
-        int blocks = (len - 2) / SACK_BLOCK_LENGTH;
-        if ((len - 2) % SACK_BLOCK_LENGTH != 0 || blocks < 1 || blocks > MAX_SACK_BLOCKS) {
-            return ParseError.TCP_OPTION_BAD_LENGTH;
-        }
-        for (int b = 0; b < blocks; b++) {
-            sackLeft[b] = v.i32(i + 2 + b * SACK_BLOCK_LENGTH);
-            sackRight[b] = v.i32(i + 6 + b * SACK_BLOCK_LENGTH);
-        }
-        sackBlockCount = blocks;
-        return ParseError.NONE;
-    }
-
-    private ParseError readTimestamps(ByteView v, int i, int len) {
-        if (len != LENGTH_TIMESTAMPS) {
-            return ParseError.TCP_OPTION_BAD_LENGTH;
-        }
-        hasTimestamps = true;
-        tsVal = v.i32(i + 2);
-        tsEcr = v.i32(i + 6);
-        return ParseError.NONE;
+    void receivedUnknown() {
+        unknownCount++;
     }
 
     public boolean hasMss() {

@@ -57,7 +57,7 @@ class TcpOptionsFastPathProperties {
             ParseError fastResult = fast.read(view, 0, options.length);
             TcpOptions walked = new TcpOptions();
             walked.clear();
-            ParseError walkResult = walked.walk(view, 0, options.length);
+            ParseError walkResult = TcpOptionsReader.walk(walked, view, 0, options.length);
             assertEquals(walkResult, fastResult);
             assertEquals(walked.toString(), fast.toString());
             assertEquals(walked.warning(), fast.warning());
