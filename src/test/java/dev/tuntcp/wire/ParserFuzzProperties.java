@@ -22,8 +22,8 @@ class ParserFuzzProperties {
     private static final List<LinuxFixture> FIXTURES = LinuxFixture.all();
 
     @Property(tries = 2000)
-    void randomBytesNeverThrow(@ForAll @Size(max = 120) byte[] bytes, @ForAll @IntRange(max = 8) int skip,
-                               @ForAll @IntRange(min = -2, max = 130) int length) {
+    void randomBytesNeverThrow(@ForAll @Size(max = 1600) byte[] bytes, @ForAll @IntRange(max = 8) int skip,
+                               @ForAll @IntRange(min = -2, max = 1610) int length) {
         exerciseAll(bytes, skip, length);
     }
 
