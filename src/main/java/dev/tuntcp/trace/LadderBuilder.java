@@ -56,9 +56,9 @@ public final class LadderBuilder {
             } else if (e instanceof TimerFired t) {
                 Explanation x = explanations.get(t);
                 rows.add(row(t.nanos(), null, left, null, null,
-                        "timer " + t.timer() + " fired" + (x == null ? "" : ": " + x.text())));
+                        "timer " + OneLine.of(t.timer()) + " fired" + (x == null ? "" : ": " + x.text())));
             } else if (e instanceof Annotation a) {
-                rows.add(row(a.nanos(), null, left, null, null, a.text()));
+                rows.add(row(a.nanos(), null, left, null, null, OneLine.of(a.text())));
             } else if (e instanceof Drop d && !drops.matched.contains(d)) {
                 if (d.segment() != null) {
                     bases.learn(d.segment());
@@ -66,7 +66,7 @@ public final class LadderBuilder {
                     rows.add(segmentRow(d.segment(), d, left, inferred(Side.STACK, shown, inference, !stackReported),
                             inferred(Side.PEER, shown, inference), explanations.get(d.segment()), bases, options));
                 } else {
-                    rows.add(row(d.nanos(), null, left, null, null, "dropped: " + d.reason()));
+                    rows.add(row(d.nanos(), null, left, null, null, "dropped: " + OneLine.of(d.reason())));
                 }
             }
         }
@@ -148,7 +148,7 @@ public final class LadderBuilder {
         if (fate == Fate.LOST) {
             comment = "LOST on the way" + (comment.isEmpty() ? "" : " — " + comment);
         } else if (fate == Fate.REFUSED) {
-            comment = "dropped by the receiver: " + drop.reason() + (comment.isEmpty() ? "" : " — " + comment);
+            comment = "dropped by the receiver: " + OneLine.of(drop.reason()) + (comment.isEmpty() ? "" : " — " + comment);
         }
         return row(s.nanos(), arrow, left, stack, peer, comment);
     }
@@ -176,7 +176,7 @@ public final class LadderBuilder {
             sb.append(" <").append(TraceOptions.text(s.options())).append('>');
         }
         if (s.note() != null && !s.note().isBlank()) {
-            String note = s.note().strip().replaceAll("\\s+", " ");
+            String note = OneLine.of(s.note()).strip().replaceAll("\\s+", " ");
             sb.append(" \"").append(note.length() > MAX_NOTE ? note.substring(0, MAX_NOTE - 1) + "…" : note).append('"');
         }
         return sb.toString();

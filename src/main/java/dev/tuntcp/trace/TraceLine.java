@@ -64,19 +64,19 @@ public final class TraceLine {
                 sb.append(" (observed)");
             }
         } else if (event instanceof TimerFired t) {
-            sb.append("· ").append(t.connection()).append(" timer ").append(t.timer()).append(" fired");
+            sb.append("· ").append(t.connection()).append(" timer ").append(OneLine.of(t.timer())).append(" fired");
         } else if (event instanceof Drop d) {
             sb.append("✗ ");
             if (d.connection() != null) {
                 sb.append(d.connection()).append(' ');
             }
-            sb.append(d.isLost() ? "lost" : "dropped " + d.reason());
+            sb.append(d.isLost() ? "lost" : "dropped " + OneLine.of(d.reason()));
             if (d.segment() != null) {
                 sb.append(": ");
                 appendNumbers(sb, d.segment(), false);
             }
         } else if (event instanceof Annotation a) {
-            sb.append("# ").append(a.text());
+            sb.append("# ").append(OneLine.of(a.text()));
         }
         return sb.toString();
     }
@@ -100,7 +100,7 @@ public final class TraceLine {
             sb.append("  ").append(s.stateBefore().label()).append(" → ").append(s.stateAfter().label());
         }
         if (s.note() != null && !s.note().isEmpty()) {
-            sb.append("  # ").append(s.note());
+            sb.append("  # ").append(OneLine.of(s.note()));
         }
     }
 
