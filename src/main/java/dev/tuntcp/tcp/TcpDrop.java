@@ -8,8 +8,12 @@ public enum TcpDrop {
     // --- TcpInput: before any connection is looked at -------------------------------------------
     /** The TCP checksum over pseudo-header, header and data is wrong (RFC 9293 §3.1). */
     BAD_CHECKSUM,
-    /** The header or its options could not be parsed (data offset, option lengths, flags). */
+    /** The header or its options could not be parsed (data offset, option lengths). */
     MALFORMED,
+    /** SYN with FIN or with RST: no state can act on it (the wire's TcpControl names which). */
+    ILLEGAL_FLAGS,
+    /** A broadcast, multicast or zero address, or port 0 (RFC 1122 §4.2.3.10). */
+    BAD_ADDRESS,
 
     // --- §3.10.7.1 CLOSED: no connection and no listener ----------------------------------------
     /** An RST to a closed port is discarded. */
