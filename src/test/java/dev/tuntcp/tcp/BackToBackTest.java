@@ -77,7 +77,7 @@ class BackToBackTest {
 
     @Test
     void clientClosesFirstThenServerFinishesSending() {
-        LoopbackPair pair = new LoopbackPair(new TcpConfig(), DELAY, 0, 0, 1);
+        LoopbackPair pair = new LoopbackPair(TestAllocator.config(), DELAY, 0, 0, 1);
         StreamPeer client = new StreamPeer("client", 3 * MB, StreamPeer.Start.ON_OPEN, true, 11);
         StreamPeer server = new StreamPeer("server", 5 * MB, StreamPeer.Start.AFTER_PEER_FIN, true, 12);
         Run r = open(pair, client, server);
@@ -95,7 +95,7 @@ class BackToBackTest {
 
     @Test
     void serverClosesFirstThenClientFinishesSending() {
-        LoopbackPair pair = new LoopbackPair(new TcpConfig(), DELAY, 0, 0, 2);
+        LoopbackPair pair = new LoopbackPair(TestAllocator.config(), DELAY, 0, 0, 2);
         StreamPeer client = new StreamPeer("client", 4 * MB, StreamPeer.Start.AFTER_PEER_FIN, true, 21);
         StreamPeer server = new StreamPeer("server", 2 * MB, StreamPeer.Start.ON_OPEN, true, 22);
         Run r = open(pair, client, server);
@@ -109,7 +109,7 @@ class BackToBackTest {
 
     @Test
     void bothSendAtOnceAndCloseWhenDone() {
-        LoopbackPair pair = new LoopbackPair(new TcpConfig(), DELAY, 0, 0, 3);
+        LoopbackPair pair = new LoopbackPair(TestAllocator.config(), DELAY, 0, 0, 3);
         StreamPeer client = new StreamPeer("client", 4 * MB, StreamPeer.Start.ON_OPEN, true, 31);
         StreamPeer server = new StreamPeer("server", 4 * MB + 12345, StreamPeer.Start.ON_OPEN, true, 32);
         Run r = open(pair, client, server);
@@ -123,7 +123,7 @@ class BackToBackTest {
 
     @Test
     void simultaneousCloseGoesThroughClosingOnBothSides() {
-        LoopbackPair pair = new LoopbackPair(new TcpConfig(), DELAY, 0, 0, 4);
+        LoopbackPair pair = new LoopbackPair(TestAllocator.config(), DELAY, 0, 0, 4);
         StreamPeer client = new StreamPeer("client", MB, StreamPeer.Start.ON_OPEN, false, 41);
         StreamPeer server = new StreamPeer("server", MB, StreamPeer.Start.ON_OPEN, false, 42);
         Run r = open(pair, client, server);
@@ -143,7 +143,7 @@ class BackToBackTest {
     @Test
     void halfCloseWhileThePeerKeepsSending() {
         // The client sends nothing and half-closes at once; the server then streams to it.
-        LoopbackPair pair = new LoopbackPair(new TcpConfig(), DELAY, 0, 0, 5);
+        LoopbackPair pair = new LoopbackPair(TestAllocator.config(), DELAY, 0, 0, 5);
         StreamPeer client = new StreamPeer("client", 0, StreamPeer.Start.ON_OPEN, true, 51);
         StreamPeer server = new StreamPeer("server", 6 * MB, StreamPeer.Start.AFTER_PEER_FIN, true, 52);
         Run r = open(pair, client, server);
@@ -157,7 +157,7 @@ class BackToBackTest {
     @ParameterizedTest
     @ValueSource(longs = {101, 202, 303})
     void survivesLightLossAndDuplication(long seed) {
-        LoopbackPair pair = new LoopbackPair(new TcpConfig(), DELAY, 0.01, 0.005, seed);
+        LoopbackPair pair = new LoopbackPair(TestAllocator.config(), DELAY, 0.01, 0.005, seed);
         StreamPeer client = new StreamPeer("client", MB, StreamPeer.Start.ON_OPEN, true, seed + 1);
         StreamPeer server = new StreamPeer("server", MB + 777, StreamPeer.Start.ON_OPEN, true, seed + 2);
         Run r = open(pair, client, server);
@@ -172,7 +172,7 @@ class BackToBackTest {
 
     @Test
     void failingApplicationOnlyLosesItsOwnConnection() {
-        LoopbackPair pair = new LoopbackPair(new TcpConfig(), DELAY, 0, 0, 6);
+        LoopbackPair pair = new LoopbackPair(TestAllocator.config(), DELAY, 0, 0, 6);
         List<StreamPeer> servers = new ArrayList<>();
         pair.b.listen(LoopbackPair.ADDRESS_B, PORT, () -> {
             StreamPeer s = new StreamPeer("server" + servers.size(), 0, StreamPeer.Start.AFTER_PEER_FIN, true, 60);

@@ -45,7 +45,7 @@ class CloseScriptTest {
 
     @Test
     void timeWaitLastsTwiceTheConfiguredMsl() {
-        new SegmentScript(new TcpConfig().mslNanos(2_000_000_000L)).run(ESTABLISHED + """
+        new SegmentScript(TestAllocator.config().mslNanos(2_000_000_000L)).run(ESTABLISHED + """
                 shutdown
                 > F. 1:1(0) ack 1
                 < F. 1:1(0) ack 2

@@ -17,7 +17,7 @@ import net.jqwik.api.constraints.Size;
 
 /** The 4-tuple table behaves like a map, whatever the order of adds and removes. */
 class ConnectionTableProperties {
-    private final TcpLayer layer = new TcpLayer(new TcpConfig(), new TimerQueue(new VirtualClock()), new Counters(),
+    private final TcpLayer layer = new TcpLayer(TestAllocator.config(), new TimerQueue(new VirtualClock()), new Counters(),
             seg -> { });
 
     @Property(tries = 300)

@@ -26,7 +26,7 @@ class DataScriptTest {
             """;
 
     private static SegmentScript smallBuffer() {
-        return new SegmentScript(new TcpConfig().receiveBufferSize(1000));
+        return new SegmentScript(TestAllocator.config().receiveBufferSize(1000));
     }
 
     @Test
@@ -234,7 +234,7 @@ class DataScriptTest {
 
     @Test
     void dataRetriesExhaustedTimesTheConnectionOut() {
-        new SegmentScript(new TcpConfig().dataRetries(2)).run(ESTABLISHED + """
+        new SegmentScript(TestAllocator.config().dataRetries(2)).run(ESTABLISHED + """
                 write 10
                 > P. 1:11(10) ack 1
                 +1s
@@ -328,7 +328,7 @@ class DataScriptTest {
 
     @Test
     void fullSendBufferTakesWhatFitsAndSignalsWritable() {
-        new SegmentScript(new TcpConfig().sendBufferSize(1000)).run("""
+        new SegmentScript(TestAllocator.config().sendBufferSize(1000)).run("""
                 listen
                 < S 0:0(0) win 500 <mss 1460>
                 > S. 0:0(0) ack 1 <mss 1460>
@@ -348,7 +348,7 @@ class DataScriptTest {
 
     @Test
     void sequenceNumbersWrapAroundInBothDirections() {
-        SegmentScript s = new SegmentScript(new TcpConfig().isnGenerator((a, b, c, d) -> 0xFFFFFE00));
+        SegmentScript s = new SegmentScript(TestAllocator.config().isnGenerator((a, b, c, d) -> 0xFFFFFE00));
         s.run("""
                 listen
                 < S 4294966796:4294966796(0) win 65535 <mss 1000>

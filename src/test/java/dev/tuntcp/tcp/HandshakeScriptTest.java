@@ -77,7 +77,7 @@ class HandshakeScriptTest {
 
     @Test
     void ourMssCapsALargerPeerMss() {
-        new SegmentScript(new TcpConfig().mss(500)).run("""
+        new SegmentScript(TestAllocator.config().mss(500)).run("""
                 listen
                 < S 0:0(0) win 65535 <mss 9000>
                 > S. 0:0(0) ack 1 <mss 500>
@@ -102,7 +102,7 @@ class HandshakeScriptTest {
 
     @Test
     void synAckIsRetransmittedWithBackoffThenTheHalfOpenConnectionIsDropped() {
-        new SegmentScript(new TcpConfig().synRetries(2)).run("""
+        new SegmentScript(TestAllocator.config().synRetries(2)).run("""
                 listen
                 < S 0:0(0) win 65535 <mss 1460>
                 > S. 0:0(0) ack 1 <mss 1460>
@@ -142,7 +142,7 @@ class HandshakeScriptTest {
 
     @Test
     void synIsRetransmittedWithExponentialBackoffThenTheOpenTimesOut() {
-        new SegmentScript(new TcpConfig().synRetries(3)).run("""
+        new SegmentScript(TestAllocator.config().synRetries(3)).run("""
                 connect
                 > S 0:0(0) <mss 1460>
                 +1s

@@ -65,7 +65,7 @@ final class SegmentScript {
     }
 
     SegmentScript() {
-        this(new TcpConfig());
+        this(TestAllocator.config());
     }
 
     SegmentScript(TcpConfig config) {

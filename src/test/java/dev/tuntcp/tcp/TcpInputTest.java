@@ -27,7 +27,7 @@ class TcpInputTest {
 
     private final Counters counters = new Counters();
     private final List<Segment> sent = new ArrayList<>();
-    private final TcpLayer layer = new TcpLayer(new TcpConfig(), new TimerQueue(new VirtualClock()), counters,
+    private final TcpLayer layer = new TcpLayer(TestAllocator.config(), new TimerQueue(new VirtualClock()), counters,
             seg -> sent.add(new Segment().copyFrom(seg)));
     private final TcpInput input = new TcpInput(layer);
 
@@ -157,7 +157,7 @@ class TcpInputTest {
         new WireTcpOutput(Unpooled.buffer(0).alloc(), packets::add).send(out);
         data.release();
         Segment[] parsed = new Segment[1];
-        TcpLayer probe = new TcpLayer(new TcpConfig(), new TimerQueue(new VirtualClock()), new Counters(), s -> { });
+        TcpLayer probe = new TcpLayer(TestAllocator.config(), new TimerQueue(new VirtualClock()), new Counters(), s -> { });
         TcpInput in = new TcpInput(probe);
         // Capture what TcpInput builds by listening to the trace (segmentIn precedes any processing).
         probe.setTraceListener(new TcpTraceListener() {

@@ -60,7 +60,7 @@ class WireBackToBackTest {
     @Test
     void cleanLinkMovesMegabytesBothWaysWithoutARetransmission() {
         UnpooledByteBufAllocator alloc = countingAllocator();
-        try (WirePair pair = new WirePair(new TcpConfig(), new Impairment(0, 0, 0, TimeUnit.MILLISECONDS.toNanos(2), 0, 1), alloc)) {
+        try (WirePair pair = new WirePair(TestAllocator.config(), new Impairment(0, 0, 0, TimeUnit.MILLISECONDS.toNanos(2), 0, 1), alloc)) {
             StreamPeer client = new StreamPeer("client", 4 * MB, StreamPeer.Start.ON_OPEN, true, 1);
             StreamPeer server = new StreamPeer("server", 4 * MB + 3, StreamPeer.Start.ON_OPEN, true, 2);
             transfer(pair, client, server, 10 * MINUTE);
@@ -73,17 +73,8 @@ class WireBackToBackTest {
     }
 
     @Test
-    void pooledBuffersUnderTheLeakDetector() {
-        try (WirePair pair = new WirePair(new TcpConfig(), new Impairment(0.02, 0.02, 0.02, 0, 0.02, 5))) {
-            StreamPeer client = new StreamPeer("client", 100_000, StreamPeer.Start.ON_OPEN, true, 5);
-            StreamPeer server = new StreamPeer("server", 50_000, StreamPeer.Start.ON_OPEN, true, 6);
-            transfer(pair, client, server, 60 * MINUTE);
-        }
-    }
-
-    @Test
     void closedPortIsRefusedAtOnce() {
-        try (WirePair pair = new WirePair(new TcpConfig(), Impairment.NONE)) {
+        try (WirePair pair = new WirePair(TestAllocator.config(), Impairment.NONE)) {
             StreamPeer client = new StreamPeer("client", 0, StreamPeer.Start.ON_OPEN, true, 3);
             pair.a.connect(WirePair.ADDRESS_A, WirePair.ADDRESS_B, 81, client);
             pair.runUntil(() -> client.closed != null, TimeUnit.SECONDS.toNanos(1));
@@ -98,7 +89,7 @@ class WireBackToBackTest {
     void survivesLossDuplicationReorderingAndCorruption(long seed) {
         Impairment impairment = new Impairment(0.02, 0.01, 0.02, TimeUnit.MILLISECONDS.toNanos(1), 0.01, seed);
         UnpooledByteBufAllocator alloc = countingAllocator();
-        try (WirePair pair = new WirePair(new TcpConfig(), impairment, alloc)) {
+        try (WirePair pair = new WirePair(TestAllocator.config(), impairment, alloc)) {
             StreamPeer client = new StreamPeer("client", MB, StreamPeer.Start.ON_OPEN, true, seed);
             StreamPeer server = new StreamPeer("server", MB / 2, StreamPeer.Start.AFTER_PEER_FIN, true, seed + 1);
             transfer(pair, client, server, 120 * MINUTE);

@@ -34,9 +34,9 @@ final class WirePair implements AutoCloseable {
     final TcpInput inputA;
     final TcpInput inputB;
 
-    /** Pooled direct packet buffers, watched by Netty's leak detector (PARANOID in the suite). */
+    /** Pooled packet buffers, watched by Netty's leak detector (PARANOID in the suite). */
     WirePair(TcpConfig config, Impairment impairment) {
-        this(config, impairment, PooledByteBufAllocator.DEFAULT);
+        this(config, impairment, TestAllocator.POOLED);
     }
 
     /**
