@@ -84,7 +84,7 @@ public final class TcpServerSocket implements Closeable {
             }
         }
         if (!queued) {
-            bridge.loopReject(); // the application is not keeping up, or has closed: RST
+            bridge.reject(); // the application is not keeping up, or has closed: RST
         }
     }
 
@@ -121,7 +121,7 @@ public final class TcpServerSocket implements Closeable {
             }
             bridge = acceptQueue.poll();
         }
-        return new TcpSocket(bridge, options);
+        return new TcpSocket(bridge.streams(), options);
     }
 
     public void setSoTimeout(int millis) {
@@ -166,7 +166,7 @@ public final class TcpServerSocket implements Closeable {
             // Nothing is listening any more.
         }
         for (StreamBridge bridge : unaccepted) {
-            bridge.appAbort();
+            bridge.streams().abort();
         }
     }
 }

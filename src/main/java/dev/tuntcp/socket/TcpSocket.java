@@ -18,13 +18,13 @@ import java.net.UnknownHostException;
  * {@link IllegalStateException}.
  */
 public final class TcpSocket implements Closeable {
-    private final StreamBridge bridge;
+    private final BlockingStreams streams;
     private final InputStream input = new SocketInput();
     private final OutputStream output = new SocketOutput();
     private volatile int soTimeoutMillis;
 
-    TcpSocket(StreamBridge bridge, SocketOptions options) {
-        this.bridge = bridge;
+    TcpSocket(BlockingStreams streams, SocketOptions options) {
+        this.streams = streams;
         this.soTimeoutMillis = options.soTimeoutMillis();
     }
 
@@ -51,9 +51,15 @@ public final class TcpSocket implements Closeable {
         requirePort(port, 1);
         requireNotEventLoop(stack);
         StreamBridge bridge = new StreamBridge(stack, options, null);
-        bridge.post(() -> stack.connect(address, port, bridge));
-        bridge.appAwaitOpen(options.connectTimeoutMillis());
-        return new TcpSocket(bridge, options);
+        post(stack, () -> {
+            try {
+                stack.connect(address, port, bridge);
+            } catch (RuntimeException refused) {
+                bridge.startFailed(refused);
+            }
+        });
+        bridge.streams().awaitOpen(options.connectTimeoutMillis());
+        return new TcpSocket(bridge.streams(), options);
     }
 
     static void requirePort(int port, int min) {
@@ -99,45 +105,46 @@ public final class TcpSocket implements Closeable {
 
     /** Sends FIN after the bytes already written (half-close); the input stays open. */
     public void shutdownOutput() throws IOException {
-        bridge.appShutdownOutput();
+        streams.shutdownOutput();
     }
 
     public boolean isOutputShutdown() {
-        return bridge.appIsOutputShutdown();
+        return streams.isOutputShutdown();
     }
 
     /**
-     * Closes gracefully: bytes already written are still delivered, then FIN; input not yet read is
-     * dropped. Blocked readers and writers get {@link SocketException}. Idempotent.
+     * Closes: bytes already written are still delivered, then FIN. If received data was left unread
+     * the connection is reset instead, so the peer learns it was lost (RFC 1122 §4.2.2.13, as Linux
+     * does). Blocked readers and writers get {@link SocketException}. Idempotent.
      */
     @Override
     public void close() {
-        bridge.appClose();
+        streams.close();
     }
 
     /** Resets the connection (RST) and drops everything buffered either way. */
     public void abort() {
-        bridge.appAbort();
+        streams.abort();
     }
 
     public boolean isClosed() {
-        return bridge.appIsClosed();
+        return streams.isClosed();
     }
 
     public int localAddress() {
-        return bridge.localAddress();
+        return streams.localAddress;
     }
 
     public int localPort() {
-        return bridge.localPort();
+        return streams.localPort;
     }
 
     public int remoteAddress() {
-        return bridge.remoteAddress();
+        return streams.remoteAddress;
     }
 
     public int remotePort() {
-        return bridge.remotePort();
+        return streams.remotePort;
     }
 
     @Override
@@ -156,12 +163,12 @@ public final class TcpSocket implements Closeable {
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
             java.util.Objects.checkFromIndexSize(off, len, b.length);
-            return bridge.appRead(b, off, len, soTimeoutMillis);
+            return streams.read(b, off, len, soTimeoutMillis);
         }
 
         @Override
         public int available() {
-            return bridge.appAvailable();
+            return streams.available();
         }
 
         @Override
@@ -179,13 +186,13 @@ public final class TcpSocket implements Closeable {
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
             java.util.Objects.checkFromIndexSize(off, len, b.length);
-            bridge.appWrite(b, off, len);
+            streams.write(b, off, len);
         }
 
         /** Every write is already on its way to the loop; nothing waits here. */
         @Override
         public void flush() throws IOException {
-            if (bridge.appIsClosed()) {
+            if (streams.isClosed()) {
                 throw new SocketException("Socket closed");
             }
         }

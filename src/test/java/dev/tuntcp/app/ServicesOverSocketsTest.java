@@ -25,8 +25,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** The services listening on the loopback fake stack, used through blocking sockets on real threads. */
+@Timeout(60)
 class ServicesOverSocketsTest {
     private final UnpooledByteBufAllocator allocator = new UnpooledByteBufAllocator(false);
     private final Counters counters = new Counters();

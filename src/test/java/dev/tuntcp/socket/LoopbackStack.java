@@ -34,6 +34,7 @@ public final class LoopbackStack implements SocketStack, AutoCloseable {
     // Loop thread only.
     private final Map<Integer, ConnectionHandlerFactory> listeners = new HashMap<>();
     private final Set<PipeChannel> live = new LinkedHashSet<>();
+    private final List<PipeChannel> all = new ArrayList<>();
     private boolean pumpScheduled;
     private int nextPort = 49152;
 
@@ -126,6 +127,8 @@ public final class LoopbackStack implements SocketStack, AutoCloseable {
             server.handler = factory.newHandler();
             live.add(client);
             live.add(server);
+            all.add(client);
+            all.add(server);
             server.handler.onOpen(server);
             client.handler.onOpen(client);
         });
@@ -192,6 +195,7 @@ public final class LoopbackStack implements SocketStack, AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
+        runOnLoop(() -> all.forEach(PipeChannel::releaseBuffers));
         loop.shutdown();
         if (!loop.awaitTermination(10, TimeUnit.SECONDS)) {
             fail("loop did not stop");

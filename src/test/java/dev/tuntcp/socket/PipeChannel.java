@@ -22,6 +22,7 @@ final class PipeChannel implements TcpChannel {
     private boolean inputDropped;
     private boolean wantsWritable;
     private boolean gone;
+    private boolean endedCleanly;
     private boolean released;
 
     PipeChannel(LoopbackStack stack, ConnectionHandler handler, int localPort, int remotePort) {
@@ -35,7 +36,7 @@ final class PipeChannel implements TcpChannel {
         if (!stack.inEventLoop()) {
             stack.fail(call + " off the event loop");
         }
-        if (gone) {
+        if (gone && !(call.equals("read") && endedCleanly)) {
             stack.fail(call + " after onClosed");
             return false;
         }
@@ -68,7 +69,7 @@ final class PipeChannel implements TcpChannel {
 
     @Override
     public boolean isInputShutdown() {
-        return finReceived && !received.isReadable();
+        return (finReceived || gone) && !received.isReadable();
     }
 
     @Override
@@ -104,13 +105,20 @@ final class PipeChannel implements TcpChannel {
         }
     }
 
+    /** Like the stack (RFC 1122 §4.2.2.13): closing with unread input resets the connection. */
     @Override
     public void close() {
-        if (usable("close")) {
-            queueFin("close");
-            inputDropped = true;
-            received.clear();
+        if (!usable("close")) {
+            return;
         }
+        if (received.isReadable()) {
+            abort();
+            return;
+        }
+        if (!finQueued) {
+            queueFin("close");
+        }
+        inputDropped = true;
     }
 
     private void queueFin(String call) {
@@ -164,17 +172,13 @@ final class PipeChannel implements TcpChannel {
         if (writable && !gone) {
             handler.onWritable(this);
         }
-        // Like a kernel socket, a clean close never discards data the application has not read yet:
-        // the connection ends only when both FINs are through and both sides have read up to them.
-        if (finSent && peer.finSent && !gone && !peer.gone && readToTheEnd() && peer.readToTheEnd()) {
+        // Like the stack: the connection ends (TIME-WAIT / CLOSED) once both FINs are through, even if
+        // an application has not read everything yet; that data stays readable after onClosed.
+        if (finSent && peer.finSent && !gone && !peer.gone) {
             PipeChannel p = peer;
             end(ConnectionHandler.CloseReason.CLOSED);
             p.end(ConnectionHandler.CloseReason.CLOSED);
         }
-    }
-
-    private boolean readToTheEnd() {
-        return inputDropped || !received.isReadable();
     }
 
     void end(ConnectionHandler.CloseReason reason) {
@@ -182,11 +186,15 @@ final class PipeChannel implements TcpChannel {
             return;
         }
         gone = true;
-        releaseBuffers();
+        endedCleanly = reason == ConnectionHandler.CloseReason.CLOSED;
+        if (!endedCleanly) {
+            received.clear(); // RFC 9293 §3.10.7.4: on reset "all segment queues should be flushed"
+        }
         stack.gone(this);
         handler.onClosed(this, reason);
     }
 
+    /** Called by the stack when it stops (buffers may outlive onClosed for late reads). */
     void releaseBuffers() {
         if (!released) {
             released = true;

@@ -14,8 +14,13 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Timeout;
 
-/** A {@link LoopbackStack} per test, application threads, and the end-of-test hygiene checks. */
+/**
+ * A {@link LoopbackStack} per test, application threads, and the end-of-test hygiene checks. A
+ * blocking bug must fail a test, not hang the build: every test has a time limit.
+ */
+@Timeout(60)
 abstract class SocketTestBase {
     static final SocketOptions SMALL = SocketOptions.DEFAULT.withReceiveBufferSize(4096).withSendBufferSize(3000);
 
