@@ -1,0 +1,34 @@
+package dev.tuntcp.app;
+
+import dev.tuntcp.socket.ConnectionHandlerFactory;
+import dev.tuntcp.socket.SocketStack;
+import dev.tuntcp.stack.Counters;
+import java.net.BindException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The services {@code serve} offers on its address (DESIGN §4): HTTP on 80, echo on 7 (RFC 862),
+ * discard on 9 (RFC 863), chargen on 19 (RFC 864).
+ */
+public final class StandardServices {
+    private StandardServices() {
+    }
+
+    /** Port → service, in the order they are listed to the user. */
+    public static Map<Integer, ConnectionHandlerFactory> all(Counters counters) {
+        Map<Integer, ConnectionHandlerFactory> services = new LinkedHashMap<>();
+        services.put(HttpService.PORT, new HttpService(counters));
+        services.put(EchoService.PORT, new EchoService(counters));
+        services.put(DiscardService.PORT, new DiscardService(counters));
+        services.put(ChargenService.PORT, new ChargenService(counters));
+        return services;
+    }
+
+    /** Listens with every service on {@code stack}; call on the stack's event loop. */
+    public static void install(SocketStack stack, Counters counters) throws BindException {
+        for (Map.Entry<Integer, ConnectionHandlerFactory> e : all(counters).entrySet()) {
+            stack.listen(e.getKey(), e.getValue());
+        }
+    }
+}

@@ -1,0 +1,121 @@
+package dev.tuntcp.stack;
+
+import dev.tuntcp.ip.Ipv4Config;
+import dev.tuntcp.link.LinkDevice;
+import dev.tuntcp.link.PeerAddress;
+import dev.tuntcp.link.TunDevice;
+import dev.tuntcp.link.TunOptions;
+import dev.tuntcp.link.TunWaiter;
+import dev.tuntcp.tcp.TcpConfig;
+import io.netty.buffer.PooledByteBufAllocator;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
+
+/**
+ * The whole stack on a TUN device: device, wake-up waiter, event loop, IPv4 and TCP. Used by
+ * {@code serve}, {@code connect}, {@code demo} and the kernel tests. The device is created in the
+ * network namespace of the thread that calls {@link #open}; after that the loop may run anywhere.
+ */
+public final class TunHost implements AutoCloseable {
+    private final TunDevice device;
+    private final TunWaiter waiter;
+    private final EventLoop loop;
+    private final TcpStack tcp;
+    private final Counters counters;
+
+    private TunHost(TunDevice device, TunWaiter waiter, EventLoop loop, TcpStack tcp, Counters counters) {
+        this.device = device;
+        this.waiter = waiter;
+        this.loop = loop;
+        this.tcp = tcp;
+        this.counters = counters;
+    }
+
+    /**
+     * Opens (or attaches to) TUN {@code tunName}, gives the kernel side {@code kernel}, and puts the
+     * stack at {@code address} on it. {@code decorate} may wrap the device (pcap, impairment, packet
+     * trace) given the new loop; the loop is not started.
+     *
+     * @throws dev.tuntcp.link.LinkSetupException with a one-line message naming the fix
+     */
+    public static TunHost open(String tunName, int address, PeerAddress kernel, int mtu, TcpConfig tcpConfig,
+                               Function<EventLoop, UnaryOperator<LinkDevice>> decorate) {
+        Counters counters = new Counters();
+        TunDevice device = TunDevice.openConfigured(TunOptions.named(tunName), kernel, mtu, counters);
+        TunWaiter waiter = null;
+        try {
+            waiter = new TunWaiter(device);
+            EventLoop loop = new EventLoop(Clock.system(), waiter);
+            LinkDevice link = decorate == null ? device : decorate.apply(loop).apply(device);
+            // RFC 9293 §3.7.1: advertise the MSS the link can carry without fragmentation.
+            TcpConfig config = tcpConfig.mss(Math.min(tcpConfig.mss(), device.mtu() - 40));
+            Stack stack = new Stack(loop, link, new Ipv4Config(address, kernel.prefixLength()), counters,
+                    PooledByteBufAllocator.DEFAULT, null);
+            TcpStack tcp = new TcpStack(stack, config);
+            TunWaiter w = waiter;
+            loop.addPoller(() -> {
+                if (w.deviceFailed()) {
+                    loop.stop(0);
+                }
+                return 0;
+            });
+            return new TunHost(device, waiter, loop, tcp, counters);
+        } catch (RuntimeException | Error e) {
+            if (waiter != null) {
+                waiter.close();
+            }
+            device.close();
+            throw e;
+        }
+    }
+
+    public TunDevice device() {
+        return device;
+    }
+
+    public EventLoop loop() {
+        return loop;
+    }
+
+    public TcpStack tcp() {
+        return tcp;
+    }
+
+    public Counters counters() {
+        return counters;
+    }
+
+    /** Runs {@code task} on the loop and waits for it (for setup and snapshots from other threads). */
+    public <T> T call(java.util.concurrent.Callable<T> task) throws Exception {
+        if (loop.inLoop()) {
+            return task.call();
+        }
+        CompletableFuture<T> result = new CompletableFuture<>();
+        loop.execute(() -> {
+            try {
+                result.complete(task.call());
+            } catch (Exception | Error e) {
+                result.completeExceptionally(e);
+            }
+        });
+        return result.get(30, TimeUnit.SECONDS);
+    }
+
+    /** Stops the loop (giving connections {@code drainNanos} to close), then releases everything. */
+    @Override
+    public void close() {
+        try {
+            if (!loop.isTerminated()) {
+                loop.stop(0);
+                loop.awaitTermination(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            tcp.close();
+            waiter.close();
+        }
+    }
+}
