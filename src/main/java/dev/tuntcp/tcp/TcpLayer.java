@@ -65,14 +65,17 @@ public final class TcpLayer {
     // --- the user's OPEN (RFC 9293 §3.10.1) --------------------------------------------------------
 
     /**
-     * Passive OPEN: listens on {@code localPort} of {@code localAddress} (0: every address). Each
-     * connection that completes its handshake gets a handler from {@code factory}, which may return
-     * null to refuse it (the connection is then reset). At most {@code backlog} connections may be
-     * half-open at once.
+     * Passive OPEN: listens on {@code localPort} of {@code localAddress} (0: every address); port 0
+     * picks a free ephemeral port ({@link Listener#localPort()} tells which). Each connection that
+     * completes its handshake gets a handler from {@code factory}, which may return null to refuse it
+     * (the connection is then reset). At most {@code backlog} connections may be half-open at once.
      *
      * @throws IllegalStateException if the port already has a listener
      */
     public Listener listen(int localAddress, int localPort, int backlog, ConnectionHandlerFactory factory) {
+        if (localPort == 0) {
+            localPort = freeListenPort();
+        }
         checkPort(localPort);
         if (backlog <= 0) {
             throw new IllegalArgumentException("backlog must be positive: " + backlog);
@@ -260,6 +263,22 @@ public final class TcpLayer {
             }
         }
         throw new IllegalStateException("no free ephemeral port for " + formatAddress(remoteAddress) + ':' + remotePort);
+    }
+
+    /** An ephemeral port with no listener and no connection on it. */
+    private int freeListenPort() {
+        boolean[] used = new boolean[65536];
+        table.forEach(c -> used[c.localPort] = true);
+        int low = config.ephemeralLow();
+        int range = config.ephemeralHigh() - low + 1;
+        for (int i = 0; i < range; i++) {
+            int port = low + Math.floorMod(nextEphemeral - low + i, range);
+            if (listeners[port] == null && !used[port]) {
+                nextEphemeral = port + 1;
+                return port;
+            }
+        }
+        throw new IllegalStateException("no free port to listen on");
     }
 
     private static void checkPort(int port) {
