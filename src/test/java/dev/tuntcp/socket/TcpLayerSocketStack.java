@@ -6,9 +6,10 @@ import dev.tuntcp.tcp.TcpLayer;
 import java.net.BindException;
 
 /**
- * The {@link SocketStack} of one {@link TcpLayer} running on an {@link EventLoop}, for one local
- * address: what {@link TcpSocket} and {@link TcpServerSocket} need, mapped onto TCP's OPEN calls
- * (RFC 9293 §3.10.1). This is the whole integration between the blocking sockets and the stack.
+ * The {@link SocketStack} of a bare {@link TcpLayer} (no IP) running on an {@link EventLoop}, for one
+ * local address: TCP's OPEN calls (RFC 9293 §3.10.1) as the sockets need them. The production stack
+ * has its own (TcpTransport); this one lets {@link RealTcpPair} test the sockets and services on the
+ * real state machine without IP.
  */
 public final class TcpLayerSocketStack implements SocketStack {
     /** Where {@link #listen} looks for a free port when asked for port 0 (RFC 6335 dynamic range). */
