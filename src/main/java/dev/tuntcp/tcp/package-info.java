@@ -1,0 +1,39 @@
+/**
+ * TCP (RFC 9293): the connection state machine, its buffers and timers, and the glue to the wire.
+ *
+ * <h2>Shape</h2>
+ * The state machine never touches raw bytes (DESIGN §7): {@link dev.tuntcp.tcp.TcpInput} validates
+ * a segment from IP (structure, checksum, options, flags, addresses) into a reusable
+ * {@link dev.tuntcp.tcp.Segment} and calls {@link dev.tuntcp.tcp.TcpLayer#input}; segments leave
+ * through a {@link dev.tuntcp.tcp.TcpOutput} — {@link dev.tuntcp.tcp.WireTcpOutput} in the stack
+ * (SegmentBuilder into a pooled buffer, handed to IPv4 output), a capturing lambda in the scripted
+ * tests. SEGMENT ARRIVES is split as RFC 9293 §3.10.7 is: {@link dev.tuntcp.tcp.SegmentArrival}
+ * (dispatch, CLOSED, TIME-WAIT reopening), {@link dev.tuntcp.tcp.ListenArrival},
+ * {@link dev.tuntcp.tcp.SynSentArrival}, {@link dev.tuntcp.tcp.SynchronizedArrival} (sequence test,
+ * RST, SYN, URG, text, FIN) with {@link dev.tuntcp.tcp.AckArrival} (the ACK step); the user calls
+ * are in {@link dev.tuntcp.tcp.UserCalls}; segments are formed by
+ * {@link dev.tuntcp.tcp.SegmentSender}. {@link dev.tuntcp.tcp.Connection} is the TCB (RFC variable
+ * names) and the application's {@link dev.tuntcp.socket.TcpChannel}.
+ *
+ * <h2>Using it</h2>
+ * <pre>{@code
+ * TcpLayer tcp = new TcpLayer(new TcpConfig().mss(mtu - 40), loop.timers(), counters,
+ *         new WireTcpOutput(alloc, ipv4Output::send));
+ * TcpInput input = new TcpInput(tcp);   // IP's protocol-6 hook calls input.receive(src, dst, buf, off, len)
+ * tcp.listen(0, 80, () -> new MyHandler());                    // passive OPEN (0 = any local address)
+ * Connection c = tcp.connect(localAddr, remoteAddr, 7, handler);   // active OPEN from an ephemeral port
+ * tcp.setTraceListener(listener);                               // --trace, ladders; null = off, no cost
+ * }</pre>
+ * ({@code stack.TcpStack} does exactly this wiring on a {@code Stack}.) Everything runs on the event
+ * loop. Application callbacks are deferred until a segment, timer or user call has been processed
+ * ({@link dev.tuntcp.tcp.AppEvents}); a handler that throws loses only its own connection.
+ *
+ * <h2>Scope today</h2>
+ * All eleven states, RFC 5961 RST/SYN/ACK checks (without challenge-ACK rate limiting), MSS, a
+ * simple RTO with exponential backoff (the retransmission timer also probes a zero window),
+ * out-of-order data dropped and acknowledged, TIME-WAIT of 2×MSL with RFC 6191-style reopening,
+ * RFC 6528 ISNs. Window scaling, timestamps, SACK, RFC 6298 RTT estimation, congestion control,
+ * an out-of-order queue, delayed ACKs, Nagle and a proper persist timer come with the reliability
+ * work (the variables are named and the hooks are marked where they plug in).
+ */
+package dev.tuntcp.tcp;
