@@ -4,8 +4,8 @@ import dev.tuntcp.ip.TransportReceiver;
 import dev.tuntcp.socket.ConnectionHandler;
 import dev.tuntcp.socket.ConnectionHandlerFactory;
 import dev.tuntcp.socket.SocketStack;
-import dev.tuntcp.socket.TcpLayerSocketStack;
 import dev.tuntcp.tcp.Connection;
+import dev.tuntcp.tcp.Listener;
 import dev.tuntcp.tcp.TcpConfig;
 import dev.tuntcp.tcp.TcpInput;
 import dev.tuntcp.tcp.TcpLayer;
@@ -27,14 +27,12 @@ public final class TcpStack implements SocketStack, AutoCloseable {
 
     private final Stack stack;
     private final TcpLayer tcp;
-    private final TcpLayerSocketStack sockets;
 
     /** Puts TCP on {@code stack}; construct on the loop's owner thread (or before the loop starts). */
     public TcpStack(Stack stack, TcpConfig config) {
         this.stack = stack;
         WireTcpOutput output = new WireTcpOutput(stack.alloc(), stack.ipv4Output()::send);
         this.tcp = new TcpLayer(config.allocator(stack.alloc()), stack.timers(), stack.counters(), output);
-        this.sockets = new TcpLayerSocketStack(stack.loop(), tcp, stack.config().address());
         TcpInput input = new TcpInput(tcp);
         stack.ipv4Input().register(PROTOCOL_TCP, new TransportReceiver() {
             @Override
@@ -69,22 +67,37 @@ public final class TcpStack implements SocketStack, AutoCloseable {
 
     @Override
     public void execute(Runnable task) {
-        sockets.execute(task);
+        stack.loop().execute(task);
     }
 
     @Override
     public boolean inEventLoop() {
-        return sockets.inEventLoop();
+        return stack.loop().inLoop();
     }
 
     @Override
     public Listening listen(int port, ConnectionHandlerFactory factory) throws BindException {
-        return sockets.listen(port, factory);
+        int chosen = port != 0 ? port : freePort();
+        if (chosen == 0 || tcp.listener(chosen) != null) {
+            throw new BindException("port " + port + " already has a listener on the stack");
+        }
+        Listener listener = tcp.listen(address(), chosen, factory);
+        return new Listening() {
+            @Override
+            public int port() {
+                return chosen;
+            }
+
+            @Override
+            public void close() {
+                listener.close();
+            }
+        };
     }
 
     @Override
     public void connect(int remoteAddress, int remotePort, ConnectionHandler handler) {
-        sockets.connect(remoteAddress, remotePort, handler);
+        tcp.connect(address(), remoteAddress, remotePort, handler);
     }
 
     /**
@@ -104,6 +117,15 @@ public final class TcpStack implements SocketStack, AutoCloseable {
             }
         }
         return idle;
+    }
+
+    private int freePort() {
+        for (int p = 1024; p < 65536; p++) {
+            if (tcp.listener(p) == null) {
+                return p;
+            }
+        }
+        return 0;
     }
 
     @Override
