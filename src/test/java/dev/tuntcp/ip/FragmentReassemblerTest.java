@@ -118,7 +118,7 @@ class FragmentReassemblerTest {
         created.clear();
     }
 
-    @Property(tries = 200)
+    @Property(tries = 100)
     void anyOrderReassemblesExactly(@ForAll @IntRange(min = 1, max = 65515) int length, @ForAll long seed) {
         Random random = new Random(seed);
         byte[] payload = payload(length, random);
@@ -139,7 +139,7 @@ class FragmentReassemblerTest {
         assertEquals(0, reassembler.memoryHeld());
     }
 
-    @Property(tries = 200)
+    @Property(tries = 100)
     void exactDuplicatesAreDroppedAlone(@ForAll @IntRange(min = 9, max = 20000) int length, @ForAll long seed) {
         Random random = new Random(seed);
         byte[] payload = payload(length, random);
@@ -169,7 +169,7 @@ class FragmentReassemblerTest {
         assertEquals(expectedDuplicates, counters.get(ReassemblyDrop.DUPLICATE));
     }
 
-    @Property(tries = 200)
+    @Property(tries = 100)
     void anyOverlapDiscardsTheWholeDatagram(@ForAll @IntRange(min = 64, max = 20000) int length, @ForAll long seed) {
         Random random = new Random(seed);
         byte[] payload = payload(length, random);
