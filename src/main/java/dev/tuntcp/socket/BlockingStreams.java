@@ -109,17 +109,45 @@ final class BlockingStreams {
     /**
      * Offers the outbound ring to {@code channel} and says whether the FIN is due: once the ring is
      * empty after a shutdown or close (never when an abort is on its way behind this flush).
+     *
+     * <p>The channel's copy runs without the monitor (a stack may send segments, even write to the
+     * TUN device, inside {@link TcpChannel#write}), so writers are not held up meanwhile. That is
+     * safe because writers only fill the ring's free part, never the readable part being offered;
+     * a {@code clear()} by close or abort in between is detected by the ring's generation.
      */
-    synchronized Fin loopFlush(TcpChannel channel, boolean finSent) {
-        if (outbound.drainTo(channel) > 0) {
-            notifyAll();
+    Fin loopFlush(TcpChannel channel, boolean finSent) {
+        while (true) {
+            int start;
+            int length;
+            long generation;
+            synchronized (this) {
+                length = outbound.firstSegment();
+                if (length == 0) {
+                    // Decided together with seeing the ring empty, so a writer that comes next
+                    // finds flushPending false and posts a new flush.
+                    flushPending = false;
+                    if (!outputShutdown || finSent || aborted) {
+                        return Fin.NONE;
+                    }
+                    return appClosed ? Fin.CLOSE : Fin.SHUTDOWN_OUTPUT;
+                }
+                start = outbound.head();
+                generation = outbound.generation();
+            }
+            int taken = channel.write(outbound.view(start, length));
+            synchronized (this) {
+                if (generation == outbound.generation()) {
+                    outbound.consume(taken);
+                }
+                notifyAll();
+                if (taken < length) {
+                    // The channel is full and calls onWritable once room frees; until then writers
+                    // need not post.
+                    flushPending = true;
+                    return Fin.NONE;
+                }
+            }
         }
-        // Still pending while bytes wait for onWritable, so writers need not post again.
-        flushPending = outbound.readable() > 0;
-        if (!outputShutdown || flushPending || finSent || aborted) {
-            return Fin.NONE;
-        }
-        return appClosed ? Fin.CLOSE : Fin.SHUTDOWN_OUTPUT;
     }
 
     // ---------------------------------------------------------------- called by application threads

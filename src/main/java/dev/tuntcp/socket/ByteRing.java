@@ -5,9 +5,9 @@ import io.netty.buffer.Unpooled;
 
 /**
  * A fixed-capacity circular byte buffer between an application thread and the event loop. Not
- * thread-safe: its owner ({@link StreamBridge}) guards it with a lock. It moves bytes to and from
- * {@link ByteBuf}s and the channel through one reusable view of its array, allocating nothing after
- * construction.
+ * thread-safe: its owner ({@link BlockingStreams}) guards it with its monitor. It moves bytes to and
+ * from {@link ByteBuf}s and hands them to the channel through one reusable view of its array,
+ * allocating nothing after construction.
  */
 final class ByteRing {
     private final byte[] data;
@@ -15,6 +15,7 @@ final class ByteRing {
     private final ByteBuf view;
     private int head;
     private int size;
+    private long generation;
 
     ByteRing(int capacity) {
         this.data = new byte[capacity];
@@ -36,6 +37,7 @@ final class ByteRing {
     void clear() {
         head = 0;
         size = 0;
+        generation++;
     }
 
     /** Copies up to {@code length} bytes in; returns how many fitted. */
@@ -72,23 +74,31 @@ final class ByteRing {
         return n;
     }
 
-    /** Offers the readable bytes to {@code channel} (it copies what fits); returns how many it took. */
-    int drainTo(TcpChannel channel) {
-        int total = 0;
-        while (size > 0) {
-            int segment = Math.min(size, data.length - head);
-            view.setIndex(head, head + segment);
-            int taken = channel.write(view);
-            consume(taken);
-            total += taken;
-            if (taken < segment) {
-                break;
-            }
-        }
-        return total;
+    /** Where the readable bytes start. */
+    int head() {
+        return head;
     }
 
-    private void consume(int n) {
+    /** The readable bytes up to the end of the array (the rest, if any, wraps to the start). */
+    int firstSegment() {
+        return Math.min(size, data.length - head);
+    }
+
+    /** Bumped by {@link #clear()}, so a reader working outside the owner's lock can tell. */
+    long generation() {
+        return generation;
+    }
+
+    /**
+     * A view of {@code length} bytes at {@code start}, for one {@link TcpChannel#write}; the view is
+     * reused, so only its single user (the event loop) may call this.
+     */
+    ByteBuf view(int start, int length) {
+        return view.setIndex(start, start + length);
+    }
+
+    /** Drops {@code n} readable bytes from the front (they were taken by the channel). */
+    void consume(int n) {
         size -= n;
         head = size == 0 ? 0 : (head + n) % data.length;
     }

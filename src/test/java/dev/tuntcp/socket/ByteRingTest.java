@@ -69,11 +69,36 @@ class ByteRingTest {
         ring.write(written, 0, capacity);
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         for (int room : rooms) {
-            ring.drainTo(new LimitedSink(room, out));
+            drain(ring, new LimitedSink(room, out));
         }
-        ring.drainTo(new LimitedSink(Integer.MAX_VALUE, out));
+        long generation = ring.generation();
+        drain(ring, new LimitedSink(Integer.MAX_VALUE, out));
+        assertEquals(generation, ring.generation());
         assertArrayEquals(written, out.toByteArray());
         assertEquals(0, ring.readable());
+    }
+
+    /** What the event loop does with the ring: offer contiguous segments until one is refused. */
+    private static void drain(ByteRing ring, TcpChannel channel) {
+        for (int length; (length = ring.firstSegment()) > 0; ) {
+            int taken = channel.write(ring.view(ring.head(), length));
+            ring.consume(taken);
+            if (taken < length) {
+                return;
+            }
+        }
+    }
+
+    @Property(tries = 50)
+    void clearEmptiesAndBumpsTheGeneration(@ForAll @IntRange(min = 1, max = 40) int capacity,
+            @ForAll @IntRange(min = 0, max = 40) int fill) {
+        ByteRing ring = new ByteRing(capacity);
+        ring.write(new byte[fill], 0, fill);
+        long before = ring.generation();
+        ring.clear();
+        assertEquals(0, ring.readable());
+        assertEquals(capacity, ring.free());
+        assertEquals(before + 1, ring.generation());
     }
 
     /** A channel whose send buffer takes at most {@code room} bytes. */
