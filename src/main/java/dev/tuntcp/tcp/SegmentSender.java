@@ -156,17 +156,28 @@ final class SegmentSender {
         int edge = c.rcvNxt + (field << c.rcvWscale);
         // Never move the advertised right edge left (RFC 9293 §3.8.6.2.1 discourages shrinking).
         if (SeqNum.lt(edge, c.rcvAdvertisedEdge)) {
-            field = Math.min((int) SeqNum.distance(c.rcvNxt, c.rcvAdvertisedEdge) >> c.rcvWscale, 65535);
+            field = (int) Math.min(SeqNum.distance(c.rcvNxt, c.rcvAdvertisedEdge) >> c.rcvWscale, 65535);
             edge = c.rcvNxt + (field << c.rcvWscale);
         }
         c.rcvAdvertisedEdge = edge;
         return field;
     }
 
-    /** The window in a SYN or SYN/ACK, which is never scaled (RFC 7323 §2.2). */
+    /**
+     * The window in a SYN or SYN/ACK, which is never scaled (RFC 7323 §2.2). Its right edge is
+     * recorded once RCV.NXT is known: here for a SYN/ACK, on the peer's SYN for our SYN
+     * ({@link #synWindowEdge}).
+     */
     private static int synWindow(Connection c) {
         int field = Math.min(c.receiveBuffer.free(), 65535);
-        c.rcvAdvertisedEdge = c.rcvNxt + field;
+        if (c.state != TcpState.SYN_SENT) {
+            c.rcvAdvertisedEdge = c.rcvNxt + field;
+        }
         return field;
+    }
+
+    /** SYN-SENT learned IRS: the window our SYN offered now has a right edge (RCV.NXT + window). */
+    static void synWindowEdge(Connection c) {
+        c.rcvAdvertisedEdge = c.rcvNxt + Math.min(c.receiveBuffer.free(), 65535);
     }
 }

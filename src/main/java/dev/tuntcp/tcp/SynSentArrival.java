@@ -46,6 +46,7 @@ final class SynSentArrival {
             // "RCV.NXT is set to SEG.SEQ+1, IRS is set to SEG.SEQ."
             c.irs = seg.seq;
             c.rcvNxt = seg.seq + 1;
+            SegmentSender.synWindowEdge(c);
             c.setPeerMss(seg.mss);
             if (ack) {
                 // "SND.UNA should be advanced to equal SEG.ACK (if there is an ACK), and any segments

@@ -365,4 +365,20 @@ class DataScriptTest {
                 var SND.UNA 1501
                 """);
     }
+
+    @Test
+    void activeOpenAdvertisesAnHonestWindowWhateverThePeerIsn() {
+        // Regression: the SYN's window edge must not be taken relative to an unknown RCV.NXT.
+        new SegmentScript(TestAllocator.config().receiveBufferSize(1000)).run("""
+                connect
+                > S 0:0(0) win 1000 <mss 1460>
+                < S. 2147549082:2147549082(0) ack 1 win 65535
+                > . 1:1(0) ack 2147549083 win 1000
+                ~ open
+                < P. 2147549083:2147549583(500) ack 1
+                > . 1:1(0) ack 2147549583 win 500
+                read 500
+                > . 1:1(0) ack 2147549583 win 1000
+                """);
+    }
 }

@@ -23,7 +23,8 @@ import net.jqwik.api.Property;
  * Random segments (near the window and anywhere), random user calls and random waits against a
  * layer with a listener and several connections in every state: nothing throws, and after every step
  * the TCB invariants hold (SND.UNA =< SND.NXT =< SND.MAX; what is outstanding fits the send buffer
- * plus SYN and FIN; the advertised right edge never moves left; the table holds only live states).
+ * plus SYN and FIN; the advertised right edge never moves left and never promises more than the
+ * receive buffer holds; the table holds only live states).
  */
 class StateMachineFuzzProperties {
     private static final int LOCAL = 0x0A000002;
@@ -111,6 +112,13 @@ class StateMachineFuzzProperties {
         s.destinationAddress = LOCAL;
         s.sourcePort = 40000 + rnd.nextInt(4);
         s.destinationPort = rnd.nextInt(8) == 0 ? 81 : 80;
+        List<Connection> live = layer.connections();
+        if (!live.isEmpty() && rnd.nextBoolean()) {
+            // address an existing connection, active opens included
+            Connection target = live.get(rnd.nextInt(live.size()));
+            s.sourcePort = target.remotePort;
+            s.destinationPort = target.localPort;
+        }
         Connection c = layer.find(LOCAL, s.destinationPort, REMOTE, s.sourcePort);
         boolean wellBehaved = rnd.nextInt(10) < 7;
         if (c == null) {
@@ -198,6 +206,8 @@ class StateMachineFuzzProperties {
                 assertTrue(SeqNum.le(before, c.rcvAdvertisedEdge), "advertised right edge moved left " + c.status());
             }
             edges.put(c, c.rcvAdvertisedEdge);
+            // the window is honest: what we offered beyond RCV.NXT fits in the receive buffer
+            assertTrue(c.rcvAdvertisedEdge - c.rcvNxt <= c.receiveBuffer.free(), "window larger than free space " + c.status());
         }
     }
 }
