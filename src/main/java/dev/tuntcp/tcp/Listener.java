@@ -9,6 +9,10 @@ import dev.tuntcp.socket.ConnectionHandlerFactory;
  * (SYN-RECEIVED) at once; a SYN beyond it is dropped, and the peer's retransmission tries again
  * (as Linux does without SYN cookies).
  *
+ * <p>A listener's foreign socket is always unspecified, so the diagram's LISTEN → SYN-SENT (SEND on a
+ * listening connection, RFC 9293 §3.10.2) cannot happen here: that SEND is the RFC's "foreign socket
+ * unspecified" error; an active open is {@link TcpLayer#connect}.
+ *
  * <p>All methods must be called on the event-loop thread.
  */
 public final class Listener {
