@@ -23,13 +23,17 @@ import org.junit.jupiter.api.Test;
 class TunDeviceAllocationKernelTest {
     private static final int STACK = PeerAddress.parseIpv4("10.13.0.2");
     private static final int KERNEL = PeerAddress.parseIpv4("10.13.0.1");
-    private static final ByteBufAllocator ALLOC = PooledByteBufAllocator.DEFAULT;
+    /**
+     * A private pool: the shared default pool's state depends on what earlier tests in the same JVM
+     * did (arena growth, thread caches), which made the per-packet figure depend on test order.
+     */
+    private static final ByteBufAllocator ALLOC = new PooledByteBufAllocator(true);
 
     @Test
     void sendAndPollAllocateNothingPerPacket(TestNamespace ns) throws Exception {
         com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         Counters counters = new Counters();
-        TunDevice tun = ns.call(() -> TunDevice.open("tt0", counters));
+        TunDevice tun = ns.call(() -> TunDevice.open(TunOptions.named("tt0").withAllocator(ALLOC), counters));
         // Leak tracking allocates a record per buffer by design; measure the path without it.
         ResourceLeakDetector.Level level = ResourceLeakDetector.getLevel();
         ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
