@@ -15,19 +15,28 @@ import java.io.PrintStream;
  * A {@link LinkDevice} decorator for {@code serve --trace}: prints one line per packet in ({@code ←})
  * and out ({@code →}), seconds since start first, e.g.
  * {@code 0.000412 ← 10.13.0.1 > 10.13.0.2 ICMP echo request id 4660 seq 1 length 64}. TCP segments
- * use {@link TcpFormat}. Packets pass through unchanged (ownership as for the inner device); only
- * used when tracing is asked for, so it may allocate.
+ * use {@link TcpFormat}, unless TCP is traced elsewhere (then they are left out: {@code serve --trace}
+ * prints each segment once, from the TCP layer, with the state change it caused). Packets pass
+ * through unchanged (ownership as for the inner device); only used when tracing is asked for, so it
+ * may allocate.
  */
 public final class PacketTrace implements LinkDevice {
     private final LinkDevice inner;
     private final Clock clock;
     private final PrintStream out;
     private final long start;
+    private final boolean includeTcp;
     private final Ipv4Header ip = new Ipv4Header();
     private final TcpHeader tcp = new TcpHeader();
     private final IcmpEcho icmp = new IcmpEcho();
 
     public PacketTrace(LinkDevice inner, Clock clock, PrintStream out) {
+        this(inner, clock, out, true);
+    }
+
+    /** @param includeTcp false to leave out whole TCP segments (traced by the TCP layer instead) */
+    public PacketTrace(LinkDevice inner, Clock clock, PrintStream out, boolean includeTcp) {
+        this.includeTcp = includeTcp;
         this.inner = inner;
         this.clock = clock;
         this.out = out;
@@ -64,12 +73,20 @@ public final class PacketTrace implements LinkDevice {
     }
 
     private void print(char direction, ByteBuf packet) {
+        if (!includeTcp && isWholeTcpSegment(packet)) {
+            return;
+        }
         long micros = (clock.nanos() - start) / 1000;
         StringBuilder sb = new StringBuilder(128);
         sb.append(micros / 1_000_000).append('.').append(String.format("%06d", micros % 1_000_000)).append(' ')
                 .append(direction).append(' ');
         describe(sb, packet);
         out.println(sb);
+    }
+
+    private boolean isWholeTcpSegment(ByteBuf packet) {
+        return !ip.wrap(packet, packet.readerIndex(), packet.readableBytes()).isError()
+                && ip.protocol() == Ipv4Header.PROTOCOL_TCP && !ip.isFragment();
     }
 
     /** Appends a description of {@code packet} (not consumed). */

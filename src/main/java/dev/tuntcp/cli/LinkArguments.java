@@ -1,0 +1,70 @@
+package dev.tuntcp.cli;
+
+import dev.tuntcp.link.LinkSetupException;
+import dev.tuntcp.link.PeerAddress;
+import dev.tuntcp.wire.Ipv4Address;
+
+/**
+ * The link options {@code serve} and {@code connect} share ({@code --addr}, {@code --peer},
+ * {@code --mtu}), checked before anything is created. Every problem is an
+ * {@link IllegalArgumentException} whose message is one line naming the fix.
+ */
+final class LinkArguments {
+    private LinkArguments() {
+    }
+
+    /** The validated values: the stack's address (big-endian int) and the kernel's side. */
+    record Link(int address, PeerAddress peer, int mtu) {
+    }
+
+    static Link validate(String addr, String peer, int mtu) {
+        int address;
+        try {
+            address = Ipv4Address.parse(addr);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("bad --addr '" + addr + "' — expected A.B.C.D, e.g. --addr 10.13.0.2");
+        }
+        PeerAddress kernel;
+        try {
+            kernel = PeerAddress.parse(peer);
+        } catch (LinkSetupException e) {
+            throw new IllegalArgumentException("bad --peer '" + peer + "' — expected A.B.C.D/LEN, e.g. --peer 10.13.0.1/24");
+        }
+        String subnet = Ipv4Address.toString(kernel.address() & kernel.netmask()) + "/" + kernel.prefixLength();
+        if (!kernel.contains(address)) {
+            throw new IllegalArgumentException("--addr " + addr + " is outside the --peer subnet " + subnet
+                    + " — pick an address inside it, e.g. " + Ipv4Address.toString(suggestion(kernel)));
+        }
+        if (address == kernel.address()) {
+            throw new IllegalArgumentException("--addr " + addr + " is the kernel's own address (--peer) — pick another, e.g. "
+                    + Ipv4Address.toString(suggestion(kernel)));
+        }
+        if (kernel.prefixLength() <= 30) {
+            int host = address & ~kernel.netmask();
+            if (host == 0 || host == ~kernel.netmask()) {
+                throw new IllegalArgumentException("--addr " + addr + " is the " + (host == 0 ? "network" : "broadcast")
+                        + " address of " + subnet + " — pick a host address, e.g. " + Ipv4Address.toString(suggestion(kernel)));
+            }
+        }
+        if (mtu != 0 && (mtu < 68 || mtu > 65535)) {
+            throw new IllegalArgumentException("bad --mtu " + mtu + " — must be between 68 (RFC 791) and 65535");
+        }
+        return new Link(address, kernel, mtu);
+    }
+
+    /** A host address in the peer's subnet other than the peer's. */
+    private static int suggestion(PeerAddress kernel) {
+        int network = kernel.address() & kernel.netmask();
+        int candidate = network + 2;
+        if (candidate == kernel.address() || !kernel.contains(candidate)) {
+            candidate = network + 1;
+        }
+        return candidate == kernel.address() ? network : candidate;
+    }
+
+    /** The exit code for a failed device set-up: 2 for values the user typed wrong, 1 otherwise. */
+    static int exitCode(LinkSetupException e) {
+        return e.reason() == LinkSetupException.Reason.BAD_CONFIG
+                || e.reason() == LinkSetupException.Reason.BAD_NAME ? ServeCommand.EXIT_USAGE : ServeCommand.EXIT_SETUP;
+    }
+}
