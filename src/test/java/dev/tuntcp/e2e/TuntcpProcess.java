@@ -41,6 +41,9 @@ final class TuntcpProcess implements AutoCloseable {
         if (Runtime.version().feature() >= 22) {
             argv.add("--enable-native-access=ALL-UNNAMED");
         }
+        if (Runtime.version().feature() >= 24) {
+            argv.add("--sun-misc-unsafe-memory-access=allow"); // as native-setup/jvm-flags.sh: Netty's fast path, quietly
+        }
         argv.add("-XX:TieredStopAtLevel=1"); // a short-lived CLI: start fast
         argv.add("-cp");
         argv.add(runtimeClassPath());
