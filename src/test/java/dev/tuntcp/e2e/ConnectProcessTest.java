@@ -139,6 +139,31 @@ class ConnectProcessTest {
         }
     }
 
+    /** The kernel aborts (SO_LINGER 0 → RST): connect reports the reset in one line and exits 1. */
+    @Test
+    void aResetByThePeerIsOneLineAndExitOne(TestNamespace ns) throws Exception {
+        ServerSocket server = ns.call(() -> {
+            ServerSocket s = new ServerSocket();
+            s.bind(new InetSocketAddress(6001));
+            return s;
+        });
+        CompletableFuture<Void> resetter = CompletableFuture.runAsync(() -> {
+            try (server; Socket s = server.accept()) {
+                s.getOutputStream().write("bye\n".getBytes(StandardCharsets.US_ASCII));
+                s.setSoLinger(true, 0); // close() now sends RST (RFC 9293 §3.10.5 ABORT)
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        try (TuntcpProcess connect = connect(ns, KERNEL, 6001)) {
+            resetter.get(30, TimeUnit.SECONDS);
+            assertEquals(1, connect.waitFor(EXIT), connect.describe());
+            String err = connect.stderr().strip();
+            assertEquals(1, err.lines().count(), err);
+            assertTrue(err.startsWith("tuntcp connect: connection to 10.13.0.1:6001 failed: Connection reset"), err);
+        }
+    }
+
     @Test
     void aRefusedConnectionIsOneLineAndExitOne(TestNamespace ns) throws Exception {
         try (TuntcpProcess connect = connect(ns, KERNEL, 5999)) {
