@@ -36,6 +36,9 @@ class ServeKernelTest {
         if (Runtime.version().feature() >= 22) {
             argv.add("--enable-native-access=ALL-UNNAMED");
         }
+        if (Runtime.version().feature() >= 24) {
+            argv.add("--sun-misc-unsafe-memory-access=allow"); // as native-setup/jvm-flags.sh: no Unsafe warning on stderr
+        }
         argv.add("-cp");
         argv.add(runtimeClassPath());
         argv.add("dev.tuntcp.cli.Main");
