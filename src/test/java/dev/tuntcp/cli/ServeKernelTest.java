@@ -28,35 +28,7 @@ class ServeKernelTest {
 
     /** The java command line that runs tuntcp's Main from this test's class path. */
     private static List<String> tuntcp(String... args) {
-        List<String> argv = new ArrayList<>();
-        argv.add(ProcessHandle.current().info().command().orElse("java"));
-        argv.add("-Dio.netty.tryReflectionSetAccessible=true");
-        argv.add("--add-opens=java.base/java.nio=ALL-UNNAMED");
-        argv.add("--add-opens=java.base/jdk.internal.misc=ALL-UNNAMED");
-        if (Runtime.version().feature() >= 22) {
-            argv.add("--enable-native-access=ALL-UNNAMED");
-        }
-        if (Runtime.version().feature() >= 24) {
-            argv.add("--sun-misc-unsafe-memory-access=allow"); // as native-setup/jvm-flags.sh: no Unsafe warning on stderr
-        }
-        argv.add("-cp");
-        argv.add(runtimeClassPath());
-        argv.add("dev.tuntcp.cli.Main");
-        argv.addAll(List.of(args));
-        return argv;
-    }
-
-    /** The main classes and runtime dependencies only (the test class path's SLF4J would chatter on stderr). */
-    private static String runtimeClassPath() {
-        List<String> keep = new ArrayList<>();
-        for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
-            String e = entry.replace('\\', '/');
-            if (e.endsWith("/target/classes") || e.contains("/io/netty/") || e.contains("/net/java/dev/jna/")
-                    || e.contains("/info/picocli/")) {
-                keep.add(entry);
-            }
-        }
-        return String.join(java.io.File.pathSeparator, keep);
+        return dev.tuntcp.testing.TuntcpJvm.command(List.of(), args);
     }
 
     private static final String[] SERVE = {"serve", "--tun", "tt0", "--addr", "10.13.0.2", "--peer", "10.13.0.1/24"};

@@ -3,14 +3,12 @@ package dev.tuntcp.e2e;
 import dev.tuntcp.link.Netns;
 import dev.tuntcp.testing.TestNamespace;
 import java.io.ByteArrayOutputStream;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -33,40 +31,13 @@ final class TuntcpProcess implements AutoCloseable {
 
     /** Starts {@code tuntcp args…} inside {@code ns}. */
     static TuntcpProcess start(TestNamespace ns, String... args) {
-        List<String> argv = new ArrayList<>();
-        argv.add(ProcessHandle.current().info().command().orElse("java"));
-        argv.add("-Dio.netty.tryReflectionSetAccessible=true");
-        argv.add("--add-opens=java.base/java.nio=ALL-UNNAMED");
-        argv.add("--add-opens=java.base/jdk.internal.misc=ALL-UNNAMED");
-        if (Runtime.version().feature() >= 22) {
-            argv.add("--enable-native-access=ALL-UNNAMED");
-        }
-        if (Runtime.version().feature() >= 24) {
-            argv.add("--sun-misc-unsafe-memory-access=allow"); // as native-setup/jvm-flags.sh: Netty's fast path, quietly
-        }
-        argv.add("-XX:TieredStopAtLevel=1"); // a short-lived CLI: start fast
-        argv.add("-cp");
-        argv.add(runtimeClassPath());
-        argv.add("dev.tuntcp.cli.Main");
-        argv.addAll(List.of(args));
+        // a short-lived CLI: start fast
+        List<String> argv = dev.tuntcp.testing.TuntcpJvm.command(List.of("-XX:TieredStopAtLevel=1"), args);
         try {
             return new TuntcpProcess(new ProcessBuilder(Netns.prefixed(ns.name(), argv.toArray(String[]::new))).start());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start tuntcp " + String.join(" ", args), e);
         }
-    }
-
-    /** The main classes and runtime dependencies only (the test class path's SLF4J would chatter on stderr). */
-    private static String runtimeClassPath() {
-        List<String> keep = new ArrayList<>();
-        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
-            String e = entry.replace('\\', '/');
-            if (e.endsWith("/target/classes") || e.contains("/io/netty/") || e.contains("/net/java/dev/jna/")
-                    || e.contains("/info/picocli/")) {
-                keep.add(entry);
-            }
-        }
-        return String.join(File.pathSeparator, keep);
     }
 
     long pid() {
