@@ -1,12 +1,18 @@
 #!/usr/bin/env python3
-"""Turns a JMH JSON result file (jmh.sh ... -rf json -rff FILE) into Markdown tables for
-docs/benchmarks.md: ChecksumBench with GB/s derived from ops/s x size, ParseBench in ns/op, and
-the B/op that -prof gc measured (gc.alloc.rate.norm) beside each.
+"""Turns JMH JSON result files (jmh.sh ... -rf json -rff FILE, as benchmarks/measure.sh writes them)
+into Markdown tables for docs/benchmarks.md.
 
-usage: benchmarks/jmh-table.py RESULT.json [RESULT.json ...]
+ChecksumBench: GB/s from the wall-clock score (ops/s x size / 1e9) and, when the run used
+-prof dev.tuntcp.bench.CpuTimeProfiler, from the benchmark thread's CPU time (size / cpu ns per op);
+ParseBench: ns/op both ways. B/op is -prof gc's gc.alloc.rate.norm.
+
+usage: benchmarks/jmh-table.py RESULT.json
 """
 import json
+import math
 import sys
+
+ORDER = ["tuntcp", "naive", "pcap4j"]
 
 
 def number(value):
@@ -17,49 +23,73 @@ def number(value):
         return float("nan")
 
 
-def alloc_norm(result):
-    metric = result.get("secondaryMetrics", {}).get("gc.alloc.rate.norm")
-    return "—" if metric is None else f"{metric['score']:.3g}"
+def secondary(result, name):
+    metric = result.get("secondaryMetrics", {}).get(name)
+    return None if metric is None else (number(metric["score"]), number(metric["scoreError"]))
 
 
-def main(paths):
+def bytes_per_op(result):
+    metric = secondary(result, "gc.alloc.rate.norm")
+    if metric is None:
+        return "—"
+    # JMH's own bookkeeping shows up as a small fraction of a byte per op; below one byte is zero.
+    return "0" if metric[0] < 1 else f"{metric[0]:.0f}"
+
+
+def pm(score, error, digits):
+    return f"{score:.{digits}f}" if math.isnan(error) else f"{score:.{digits}f} ± {error:.{digits}f}"
+
+
+def main(path):
+    with open(path) as f:
+        results = json.load(f)
     checksum, parse = {}, []
-    for path in paths:
-        with open(path) as f:
-            for r in json.load(f):
-                name = r["benchmark"].rsplit(".", 2)[-2:]
-                bench = ".".join(name)
-                m = r["primaryMetric"]
-                if name[0] == "ChecksumBench":
-                    size = int(r["params"]["size"])
-                    gbps = m["score"] * size / 1e9
-                    err = number(m["scoreError"]) * size / 1e9
-                    checksum.setdefault(size, {})[name[1]] = (gbps, err, m["score"], alloc_norm(r))
-                elif name[0] == "ParseBench":
-                    parse.append((bench, m["score"], number(m["scoreError"]), m["scoreUnit"], alloc_norm(r)))
+    for r in results:
+        cls, method = r["benchmark"].rsplit(".", 2)[-2:]
+        m = r["primaryMetric"]
+        cpu = secondary(r, "cpu.ns/op")
+        if cls == "ChecksumBench":
+            size = int(r["params"]["size"])
+            wall = (m["score"] * size / 1e9, number(m["scoreError"]) * size / 1e9)
+            cpu_gbps = None if cpu is None else size / cpu[0]
+            checksum.setdefault(size, {})[method] = (wall, cpu_gbps, bytes_per_op(r))
+        elif cls == "ParseBench":
+            parse.append((method, (m["score"], number(m["scoreError"])), cpu, bytes_per_op(r)))
     if checksum:
-        impls = sorted({impl for row in checksum.values() for impl in row},
-                       key=lambda i: ["tuntcp", "naive", "pcap4j"].index(i) if i in ("tuntcp", "naive", "pcap4j") else 9)
-        print("| size (B) | " + " | ".join(f"{i} GB/s" for i in impls) + " | " + " | ".join(f"{i} B/op" for i in impls) + " | tuntcp ÷ pcap4j |")
-        print("|---:|" + "---:|" * (2 * len(impls) + 1))
+        impls = sorted({i for row in checksum.values() for i in row}, key=lambda i: ORDER.index(i) if i in ORDER else 9)
+        print("| size (B) | " + " | ".join(f"{i} GB/s (wall) | {i} GB/s (CPU) | {i} B/op" for i in impls)
+              + " | tuntcp ÷ pcap4j (CPU) |")
+        print("|---:|" + "---:|---:|---:|" * len(impls) + "---:|")
         for size in sorted(checksum):
             row = checksum[size]
-            cells = [f"{row[i][0]:.2f} ± {row[i][1]:.2f}" if i in row else "—" for i in impls]
-            allocs = [row[i][3] if i in row else "—" for i in impls]
-            ratio = f"{row['tuntcp'][0] / row['pcap4j'][0]:.0f}×" if "tuntcp" in row and "pcap4j" in row else "—"
-            print(f"| {size} | " + " | ".join(cells) + " | " + " | ".join(allocs) + f" | {ratio} |")
+            cells = []
+            for i in impls:
+                if i not in row:
+                    cells += ["—", "—", "—"]
+                    continue
+                wall, cpu_gbps, alloc = row[i]
+                cells += [pm(wall[0], wall[1], 2), "—" if cpu_gbps is None else f"{cpu_gbps:.2f}", alloc]
+            ratio = "—"
+            if "tuntcp" in row and "pcap4j" in row and row["tuntcp"][1] and row["pcap4j"][1]:
+                ratio = f"{row['tuntcp'][1] / row['pcap4j'][1]:.0f}×"
+            print(f"| {size} | " + " | ".join(cells) + f" | {ratio} |")
         print()
     if parse:
-        print("| benchmark | score | unit | B/op |")
-        print("|---|---:|---|---:|")
-        for bench, score, err, unit, alloc in parse:
-            print(f"| {bench} | {score:.1f} ± {err:.1f} | {unit} | {alloc} |")
-        scores = {b: s for b, s, *_ in parse}
-        if "ParseBench.linuxSyn" in scores and "ParseBench.pcap4jLinuxSyn" in scores:
-            print(f"\npcap4jLinuxSyn ÷ linuxSyn = {scores['ParseBench.pcap4jLinuxSyn'] / scores['ParseBench.linuxSyn']:.0f}×")
+        print("| benchmark | ns/op (wall) | ns/op (CPU) | B/op |")
+        print("|---|---:|---:|---:|")
+        for method, wall, cpu, alloc in parse:
+            cpu_cell = "—" if cpu is None else pm(cpu[0], cpu[1], 1)
+            print(f"| ParseBench.{method} | {pm(wall[0], wall[1], 1)} | {cpu_cell} | {alloc} |")
+        by = {method: (wall, cpu) for method, wall, cpu, _ in parse}
+        if "linuxSyn" in by and "pcap4jLinuxSyn" in by:
+            w = by["pcap4jLinuxSyn"][0][0] / by["linuxSyn"][0][0]
+            line = f"\npcap4jLinuxSyn ÷ linuxSyn: {w:.0f}× (wall)"
+            if by["linuxSyn"][1] and by["pcap4jLinuxSyn"][1]:
+                line += f", {by['pcap4jLinuxSyn'][1][0] / by['linuxSyn'][1][0]:.0f}× (CPU)"
+            print(line)
 
 
 if __name__ == "__main__":
-    if len(sys.argv) < 2:
+    if len(sys.argv) != 2:
         sys.exit(__doc__)
-    main(sys.argv[1:])
+    main(sys.argv[1])
