@@ -6,7 +6,8 @@ ChecksumBench: GB/s from the wall-clock score (ops/s x size / 1e9) and, when the
 -prof dev.tuntcp.bench.CpuTimeProfiler, from the benchmark thread's CPU time (size / cpu ns per op);
 ParseBench: ns/op both ways. B/op is -prof gc's gc.alloc.rate.norm.
 
-usage: benchmarks/jmh-table.py RESULT.json
+usage: benchmarks/jmh-table.py [--compact] RESULT.json
+  --compact: one cell per implementation, "wall (CPU)", and one B/op column for all of them
 """
 import json
 import math
@@ -40,7 +41,7 @@ def pm(score, error, digits):
     return f"{score:.{digits}f}" if math.isnan(error) else f"{score:.{digits}f} ± {error:.{digits}f}"
 
 
-def main(path):
+def main(path, compact=False):
     with open(path) as f:
         results = json.load(f)
     checksum, parse = {}, []
@@ -57,10 +58,25 @@ def main(path):
             parse.append((method, (m["score"], number(m["scoreError"])), cpu, bytes_per_op(r)))
     if checksum:
         impls = sorted({i for row in checksum.values() for i in row}, key=lambda i: ORDER.index(i) if i in ORDER else 9)
-        print("| size (B) | " + " | ".join(f"{i} GB/s (wall) | {i} GB/s (CPU) | {i} B/op" for i in impls)
+        if compact:
+            print("| size (B) | " + " | ".join(f"{i} GB/s" for i in impls) + " | B/op (" + " / ".join(impls) + ") | tuntcp ÷ pcap4j |")
+            print("|---:|" + "---:|" * len(impls) + "---:|---:|")
+            for size in sorted(checksum):
+                row = checksum[size]
+                cells = []
+                for i in impls:
+                    wall, cpu_gbps, _ = row.get(i, ((float("nan"), float("nan")), None, "—"))
+                    cells.append(f"{wall[0]:.2f}" + ("" if cpu_gbps is None else f" ({cpu_gbps:.2f})"))
+                allocs = " / ".join(row[i][2] if i in row else "—" for i in impls)
+                ratio = f"{row['tuntcp'][0][0] / row['pcap4j'][0][0]:.1f}×" if "tuntcp" in row and "pcap4j" in row else "—"
+                print(f"| {size} | " + " | ".join(cells) + f" | {allocs} | {ratio} |")
+            print()
+            impls = []
+        if impls:
+            print("| size (B) | " + " | ".join(f"{i} GB/s (wall) | {i} GB/s (CPU) | {i} B/op" for i in impls)
               + " | tuntcp ÷ pcap4j (CPU) |")
-        print("|---:|" + "---:|---:|---:|" * len(impls) + "---:|")
-        for size in sorted(checksum):
+            print("|---:|" + "---:|---:|---:|" * len(impls) + "---:|")
+        for size in sorted(checksum) if impls else []:
             row = checksum[size]
             cells = []
             for i in impls:
@@ -90,6 +106,7 @@ def main(path):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 2:
+    args = [a for a in sys.argv[1:] if a != "--compact"]
+    if len(args) != 1:
         sys.exit(__doc__)
-    main(sys.argv[1])
+    main(args[0], compact="--compact" in sys.argv[1:])

@@ -135,10 +135,11 @@ public class ParseBench {
         return error;
     }
 
-    // One method per layer, as the stack's input path is split (ip.Ipv4Input, tcp.TcpInput). Kept
-    // out of line on purpose: C2 stops inlining once a compilation holds ~8000 bytes of bytecode
-    // (DesiredMethodLimit), and ~35 Netty getter chains in one method cross it, after which every
-    // remaining getter and Blackhole.consume becomes a real call. See docs/benchmarks.md.
+    // One method per layer, as the stack's input path is split (ip.Ipv4Input, tcp.TcpInput), kept
+    // out of line so the compiled shape does not depend on C2's inlining budget: once a compilation
+    // holds ~8000 bytes of inlined bytecode (DesiredMethodLimit) every further getter and
+    // Blackhole.consume becomes a real call, which happened with ~35 Netty getter chains in one
+    // method. Costs three calls. See docs/benchmarks.md.
     @CompilerControl(CompilerControl.Mode.DONT_INLINE)
     private void consumeIpv4Fields(Blackhole bh) {
         bh.consume(ip.version());
