@@ -14,10 +14,8 @@ import dev.tuntcp.trace.SegmentEvent;
 import dev.tuntcp.trace.StateChange;
 import dev.tuntcp.trace.TimerFired;
 import dev.tuntcp.trace.TraceSink;
+import dev.tuntcp.trace.TraceOptions;
 import dev.tuntcp.trace.TraceState;
-import dev.tuntcp.wire.TcpOption;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Turns TCP's event stream ({@link TcpTraceListener}, on the event loop) into the trace model that
@@ -71,33 +69,9 @@ public final class TcpTraceBridge implements TcpTraceListener {
                 .seq(s.seq)
                 .ack(s.ack)
                 .window(s.window)
-                .options(options(s))
+                .options(TraceOptions.of(s.mss, s.sackPermitted, s.hasTimestamps, s.tsVal, s.tsEcr,
+                        s.windowScale, s.sackLeft, s.sackRight, s.sackBlockCount))
                 .payloadLength(s.dataLength);
-    }
-
-    /** The options of a parsed segment, in the order Linux writes them. */
-    static List<TcpOption> options(Segment s) {
-        List<TcpOption> out = new ArrayList<>(4);
-        if (s.mss >= 0) {
-            out.add(new TcpOption.Mss(s.mss));
-        }
-        if (s.sackPermitted) {
-            out.add(new TcpOption.SackPermitted());
-        }
-        if (s.hasTimestamps) {
-            out.add(new TcpOption.Timestamps(s.tsVal, s.tsEcr));
-        }
-        if (s.windowScale >= 0) {
-            out.add(new TcpOption.WindowScale(s.windowScale));
-        }
-        if (s.sackBlockCount > 0) {
-            List<TcpOption.SackBlock> blocks = new ArrayList<>(s.sackBlockCount);
-            for (int i = 0; i < s.sackBlockCount; i++) {
-                blocks.add(new TcpOption.SackBlock(s.sackLeft[i], s.sackRight[i]));
-            }
-            out.add(new TcpOption.Sack(blocks));
-        }
-        return out;
     }
 
     private static ConnectionId id(Connection c) {
