@@ -42,14 +42,14 @@ final class AckArrival {
             // "If the ACK acks something not yet sent (SEG.ACK > SND.NXT), then send an ACK, drop the
             // segment, and return."
             layer.drop(c, seg, TcpDrop.ACK_UNSENT);
-            SegmentSender.sendAck(c);
+            SegmentSender.sendChallengeAck(c); // RFC 5961 §5.2: an ACK outside the acceptable range
             return false;
         }
         if (SeqNum.lt(ack, c.sndUna - c.maxSndWnd)) {
             // RFC 5961 §5: acceptable only if (SND.UNA - MAX.SND.WND) =< SEG.ACK; otherwise discard the
             // segment and send an ACK back.
             layer.drop(c, seg, TcpDrop.ACK_TOO_OLD);
-            SegmentSender.sendAck(c);
+            SegmentSender.sendChallengeAck(c);
             return false;
         }
         if (SeqNum.lt(c.sndUna, ack)) {

@@ -20,6 +20,9 @@ final class ListenArrival {
         // Second, check for an ACK: "Any acknowledgment is bad if it arrives on a connection still in
         // the LISTEN state": <SEQ=SEG.ACK><CTL=RST>.
         if (seg.has(Segment.ACK)) {
+            if (!seg.has(Segment.SYN) && SynCookieArrival.tryComplete(layer, listener, seg)) {
+                return;
+            }
             layer.drop(null, seg, TcpDrop.LISTEN_ACK);
             SegmentSender.resetReply(layer, null, seg);
             return;
@@ -27,7 +30,13 @@ final class ListenArrival {
         // Third, check for a SYN (the security/compartment check does not apply: no IP security option).
         if (seg.has(Segment.SYN)) {
             if (listener.backlogFull()) {
-                layer.drop(null, seg, TcpDrop.LISTEN_BACKLOG_FULL);
+                // RFC 4987 §3.6: past the half-open bound, answer statelessly with a SYN cookie.
+                layer.count(TcpStat.LISTEN_OVERFLOWS);
+                if (layer.config().synCookies()) {
+                    SynCookieArrival.sendCookie(layer, listener, seg);
+                } else {
+                    layer.drop(null, seg, TcpDrop.LISTEN_BACKLOG_FULL);
+                }
                 return;
             }
             Connection c = new Connection(layer, seg.destinationAddress, seg.destinationPort,
@@ -52,8 +61,8 @@ final class ListenArrival {
                 // not queue it and does not acknowledge it, so the peer sends it again later.
                 layer.drop(c, seg, TcpDrop.SYN_DATA_IGNORED);
             }
-            if (!layer.table().add(c)) {
-                return; // unreachable: the 4-tuple had no connection, or we would not be in LISTEN
+            if (!layer.admit(c, seg)) {
+                return; // a resource bound of TcpConfig (counted); the peer may retry later
             }
             listener.halfOpenAdded();
             layer.count(TcpStat.PASSIVE_OPENS);

@@ -23,6 +23,8 @@ public final class Listener {
     private final ConnectionHandlerFactory factory;
     private int halfOpen;
     private boolean closed;
+    private boolean cookiesSent;
+    private long lastCookieNanos;
 
     Listener(TcpLayer layer, int localAddress, int localPort, int backlog, ConnectionHandlerFactory factory) {
         this.layer = layer;
@@ -76,6 +78,21 @@ public final class Listener {
 
     boolean backlogFull() {
         return halfOpen >= backlog;
+    }
+
+    /** A SYN cookie went out at {@code nanos} (RFC 4987 §3.6). */
+    void cookieSent(long nanos) {
+        cookiesSent = true;
+        lastCookieNanos = nanos;
+    }
+
+    /**
+     * Whether an ACK may be checked as a cookie: only while cookies sent recently may still be live
+     * (as Linux's tcp_synq_no_recent_overflow), so that at quiet times nothing can complete a
+     * connection by guessing one.
+     */
+    boolean cookiesRecentlySent(long nanos) {
+        return cookiesSent && nanos - lastCookieNanos < SynCookies.MAX_AGE * SynCookies.PERIOD_NANOS;
     }
 
     void halfOpenAdded() {

@@ -43,8 +43,14 @@ final class SegmentSender {
         c.layer.emit(c, out);
     }
 
-    /** RFC 5961 §3.2 / §4.2 challenge ACK: the same shape as {@link #sendAck}, counted apart. */
+    /**
+     * RFC 5961 §3.2 / §4.2 / §5.2 challenge ACK: the same shape as {@link #sendAck}, counted apart, and
+     * throttled layer-wide (§7) so that a flood of bad segments cannot turn into a flood of ACKs.
+     */
     static void sendChallengeAck(Connection c) {
+        if (!c.layer.challengeAckAllowed()) {
+            return;
+        }
         c.layer.count(TcpStat.CHALLENGE_ACKS);
         sendAck(c);
     }

@@ -23,6 +23,11 @@ public final class TcpConfig {
     private int ephemeralHigh = 65535;
     private IsnGenerator isnGenerator;
     private ByteBufAllocator allocator = ByteBufAllocator.DEFAULT;
+    private int challengeAckLimit = 1000;
+    private boolean synCookies = true;
+    private int maxConnections = 16384;
+    private long receiveMemoryLimit = 256L << 20;
+    private long sendMemoryLimit = 1L << 30;
 
     /**
      * The MSS we advertise and the largest payload we send (RFC 9293 §3.7.1): the link MTU minus 40
@@ -175,6 +180,66 @@ public final class TcpConfig {
 
     public TcpConfig allocator(ByteBufAllocator value) {
         this.allocator = value;
+        return this;
+    }
+
+    /**
+     * RFC 5961 §7: challenge ACKs the whole layer may send per second (Linux tcp_challenge_ack_limit,
+     * 1000); each second's budget is drawn at random around it ({@link ChallengeAckLimiter}). 0: no limit.
+     */
+    public int challengeAckLimit() {
+        return challengeAckLimit;
+    }
+
+    public TcpConfig challengeAckLimit(int value) {
+        this.challengeAckLimit = nonNegative(value, "challenge ACK limit");
+        return this;
+    }
+
+    /**
+     * RFC 4987 §3.6 SYN cookies: once a listener's half-open queue is full, answer further SYNs with a
+     * stateless SYN/ACK whose ISS encodes the connection ({@link SynCookies}). Off: such SYNs are dropped.
+     */
+    public boolean synCookies() {
+        return synCookies;
+    }
+
+    public TcpConfig synCookies(boolean value) {
+        this.synCookies = value;
+        return this;
+    }
+
+    /** The most connections (any state but LISTEN) the layer holds; beyond it new ones are refused. */
+    public int maxConnections() {
+        return maxConnections;
+    }
+
+    public TcpConfig maxConnections(int value) {
+        this.maxConnections = positive(value, "max connections");
+        return this;
+    }
+
+    /**
+     * Receive memory all connections together may hold: each connection reserves its receive buffer
+     * (in-order and out-of-order data both live within its window, so within that buffer) when it is
+     * created; a new connection that would exceed the limit is refused. Existing ones keep theirs.
+     */
+    public long receiveMemoryLimit() {
+        return receiveMemoryLimit;
+    }
+
+    public TcpConfig receiveMemoryLimit(long value) {
+        this.receiveMemoryLimit = positive(value, "receive memory limit");
+        return this;
+    }
+
+    /** Send-buffer memory all connections together may reserve; like {@link #receiveMemoryLimit()}. */
+    public long sendMemoryLimit() {
+        return sendMemoryLimit;
+    }
+
+    public TcpConfig sendMemoryLimit(long value) {
+        this.sendMemoryLimit = positive(value, "send memory limit");
         return this;
     }
 

@@ -30,6 +30,8 @@ public enum TcpDrop {
     LISTEN_NO_SYN,
     /** The listener's bound on half-open connections (its backlog) is full: the SYN is dropped. */
     LISTEN_BACKLOG_FULL,
+    /** A valid cookie ACK whose listener's accept side is gone or refuses: answered with RST. */
+    SYNCOOKIE_REFUSED,
     /** Data carried on a SYN is not queued (the peer retransmits it once the handshake is done). */
     SYN_DATA_IGNORED,
 
@@ -75,6 +77,14 @@ public enum TcpDrop {
      * the peer knows it was lost.
      */
     DATA_AFTER_CLOSE,
+
+    // --- resource bounds (TcpConfig): the new connection is refused, existing ones are untouched --
+    /** {@link TcpConfig#maxConnections()} reached: a SYN is dropped, a cookie ACK reset, a connect refused. */
+    CONNECTION_LIMIT,
+    /** {@link TcpConfig#receiveMemoryLimit()} would be exceeded by the new connection's receive buffer. */
+    RECEIVE_MEMORY_LIMIT,
+    /** {@link TcpConfig#sendMemoryLimit()} would be exceeded by the new connection's send buffer. */
+    SEND_MEMORY_LIMIT,
 
     // --- application side ---------------------------------------------------------------------
     /** The listener's handler factory refused (returned null or threw): the connection is reset. */

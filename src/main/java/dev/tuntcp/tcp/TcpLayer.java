@@ -5,6 +5,7 @@ import dev.tuntcp.socket.ConnectionHandlerFactory;
 import dev.tuntcp.stack.Counters;
 import dev.tuntcp.stack.TimerQueue;
 import java.util.Arrays;
+import java.security.SecureRandom;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -29,6 +30,9 @@ public final class TcpLayer {
     private final TcpOutput output;
     private final IsnGenerator isnGenerator;
     private final ConnectionTable table = new ConnectionTable();
+    private final ResourceLimits limits;
+    private final ChallengeAckLimiter challengeAcks;
+    private final SynCookies synCookies;
     private final Listener[] listeners = new Listener[65536];
     private final Segment outScratch = new Segment();
     private TcpTraceListener trace;
@@ -43,6 +47,10 @@ public final class TcpLayer {
                 : new KeyedIsnGenerator(timers.clock());
         this.nextEphemeral = config.ephemeralLow()
                 + ThreadLocalRandom.current().nextInt(config.ephemeralHigh() - config.ephemeralLow() + 1);
+        this.limits = new ResourceLimits(config);
+        SecureRandom random = new SecureRandom();
+        this.challengeAcks = new ChallengeAckLimiter(timers.clock(), random.nextLong());
+        this.synCookies = new SynCookies(timers.clock(), random);
     }
 
     public TcpConfig config() {
@@ -110,9 +118,15 @@ public final class TcpLayer {
         int port = localPort != 0 ? localPort : ephemeralPort(localAddress, remoteAddress, remotePort);
         checkPort(port);
         Connection c = new Connection(this, localAddress, port, remoteAddress, remotePort, null);
-        if (!table.add(c)) {
+        if (table.find(localAddress, port, remoteAddress, remotePort) != null) {
             throw new IllegalStateException("connection already exists: " + c);
         }
+        TcpDrop refused = limits.check(c, table.size());
+        if (refused != null) {
+            drop(null, null, refused);
+            throw new IllegalStateException("connection refused by the stack's resource bounds (" + refused + "): " + c);
+        }
+        admit(c, null);
         c.events.handler(handler);
         // "Create a new TCB ... An initial send sequence number (ISS) is selected. A SYN segment of
         // the form <SEQ=ISS><CTL=SYN> is sent. Set SND.UNA to ISS, SND.NXT to ISS+1, enter SYN-SENT."
@@ -185,7 +199,48 @@ public final class TcpLayer {
     }
 
     void removeConnection(Connection c) {
-        table.remove(c);
+        if (table.remove(c)) {
+            limits.release(c);
+        }
+    }
+
+    /**
+     * Adds a new connection to the table if the resource bounds of {@link TcpConfig} allow it (the
+     * bound crossed is counted as a drop of {@code seg}); returns whether it was added.
+     */
+    boolean admit(Connection c, Segment seg) {
+        TcpDrop refused = limits.check(c, table.size());
+        if (refused != null) {
+            drop(null, seg, refused);
+            return false;
+        }
+        if (!table.add(c)) {
+            return false;
+        }
+        limits.reserve(c);
+        return true;
+    }
+
+    /** RFC 5961 §7: whether the layer's challenge-ACK budget allows one more now (counted if not). */
+    boolean challengeAckAllowed() {
+        if (challengeAcks.tryAcquire(config.challengeAckLimit())) {
+            return true;
+        }
+        count(TcpStat.CHALLENGE_ACKS_LIMITED);
+        return false;
+    }
+
+    SynCookies synCookies() {
+        return synCookies;
+    }
+
+    /** Receive and send buffer memory the connections have reserved (STATUS, tests). */
+    public long receiveMemoryReserved() {
+        return limits.receiveReserved();
+    }
+
+    public long sendMemoryReserved() {
+        return limits.sendReserved();
     }
 
     int isn(Connection c) {

@@ -18,5 +18,15 @@ public enum TcpStat {
     /** A new SYN that reopened a connection in TIME-WAIT (RFC 6191 / RFC 1122 §4.2.2.13). */
     TIME_WAIT_REOPENED,
     /** A SYN/ACK sent again because the peer repeated its SYN. */
-    SYN_ACK_REPEATED
+    SYN_ACK_REPEATED,
+    /** A challenge ACK not sent: the layer's budget for this second was spent (RFC 5961 §7). */
+    CHALLENGE_ACKS_LIMITED,
+    /** A SYN answered with a SYN cookie because the listener's half-open queue was full (RFC 4987 §3.6). */
+    SYNCOOKIES_SENT,
+    /** An ACK that carried a valid SYN cookie and created a connection. */
+    SYNCOOKIES_RECV,
+    /** An ACK to a listener that recently sent cookies whose cookie did not check out (answered with RST). */
+    SYNCOOKIES_FAILED,
+    /** A SYN found its listener's half-open queue full (answered with a cookie, or dropped). */
+    LISTEN_OVERFLOWS
 }

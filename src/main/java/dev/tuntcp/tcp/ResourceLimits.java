@@ -1,0 +1,57 @@
+package dev.tuntcp.tcp;
+
+/**
+ * The layer-wide resource bounds of {@link TcpConfig}: how many connections exist and how much
+ * receive and send buffer memory they have reserved. A connection reserves its buffers' full
+ * capacity when it is admitted (the buffers themselves are allocated lazily, so real use is at most
+ * the reservation) and gives it back when it leaves the table. Admission is the only place a bound
+ * bites: a new connection that would cross one is refused, and nothing already admitted is touched.
+ *
+ * <p>Owned by the event-loop thread.
+ */
+final class ResourceLimits {
+    private final TcpConfig config;
+    private long receiveReserved;
+    private long sendReserved;
+
+    ResourceLimits(TcpConfig config) {
+        this.config = config;
+    }
+
+    /**
+     * Whether {@code c} may join a table that now holds {@code connections}: null if so, otherwise the
+     * bound it would cross.
+     */
+    TcpDrop check(Connection c, int connections) {
+        if (connections >= config.maxConnections()) {
+            return TcpDrop.CONNECTION_LIMIT;
+        }
+        if (receiveReserved + c.receiveBuffer.capacity() > config.receiveMemoryLimit()) {
+            return TcpDrop.RECEIVE_MEMORY_LIMIT;
+        }
+        if (sendReserved + c.sendBuffer.capacity() > config.sendMemoryLimit()) {
+            return TcpDrop.SEND_MEMORY_LIMIT;
+        }
+        return null;
+    }
+
+    /** {@code c} has joined the table. */
+    void reserve(Connection c) {
+        receiveReserved += c.receiveBuffer.capacity();
+        sendReserved += c.sendBuffer.capacity();
+    }
+
+    /** {@code c} has left the table. */
+    void release(Connection c) {
+        receiveReserved -= c.receiveBuffer.capacity();
+        sendReserved -= c.sendBuffer.capacity();
+    }
+
+    long receiveReserved() {
+        return receiveReserved;
+    }
+
+    long sendReserved() {
+        return sendReserved;
+    }
+}
