@@ -105,6 +105,7 @@ public final class Connection implements TcpChannel {
             return;
         }
         state = to;
+        MibTransitions.count(layer, from, to);
         if (from == TcpState.SYN_RECEIVED && listener != null) {
             listener.halfOpenRemoved();
         }

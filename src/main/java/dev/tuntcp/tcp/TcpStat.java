@@ -12,6 +12,10 @@ public enum TcpStat {
     CHALLENGE_ACKS,
     ACTIVE_OPENS,
     PASSIVE_OPENS,
+    /** RFC 4022 tcpAttemptFails: SYN-SENT or SYN-RECEIVED → CLOSED (or SYN-RECEIVED → LISTEN). */
+    ATTEMPT_FAILS,
+    /** RFC 4022 tcpEstabResets: ESTABLISHED or CLOSE-WAIT → CLOSED (a reset or an abort). */
+    ESTAB_RESETS,
     ESTABLISHED,
     /** Connections closed by exhausting retransmissions. */
     TIMED_OUT,
