@@ -10,6 +10,8 @@ import dev.tuntcp.stack.EventLoop;
 import dev.tuntcp.stack.StopSignals;
 import dev.tuntcp.stack.TcpStack;
 import dev.tuntcp.stack.TunHost;
+import dev.tuntcp.stats.HostStats;
+import dev.tuntcp.stats.StatsServer;
 import dev.tuntcp.tcp.TcpConfig;
 import dev.tuntcp.wire.Ipv4Address;
 import java.io.PrintStream;
@@ -69,6 +71,10 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--trace", description = "print one line per TCP segment (with the state change it caused) and per other packet")
     boolean trace;
 
+    @Option(names = "--stats-socket", paramLabel = "PATH",
+            description = "where `tuntcp stats` asks for the counters (default /run/tuntcp/<tun>.sock, or $TUNTCP_RUN_DIR/<tun>.sock)")
+    Path statsSocket;
+
     private final PrintStream out;
     private final PrintStream err;
 
@@ -118,10 +124,15 @@ final class ServeCommand implements Callable<Integer> {
         LinkDecorations decorations = new LinkDecorations(s.pcap(), s.impairment(), s.trace() ? out : null);
         TunHost host = TunHost.open(s.tun(), s.address(), s.peer(), s.mtu(), new TcpConfig(), decorations.decorator());
         int code = 0;
+        StatsServer stats = null;
         try {
             EventLoop loop = host.loop();
             decorations.installTcpTrace(host);
             List<SocketStack.Listening> listening = installServices(host);
+            stats = HostStats.serve(host, s.address(), statsSocket, err);
+            if (stats != null) {
+                out.println("tuntcp: counters: tuntcp stats --socket " + stats.path());
+            }
             loop.addStopHook(new GracefulClose(host.tcp(), listening));
             AtomicBoolean signalled = new AtomicBoolean();
             StopSignals.install(() -> {
@@ -141,6 +152,9 @@ final class ServeCommand implements Callable<Integer> {
                 code = EXIT_SETUP;
             }
         } finally {
+            if (stats != null) {
+                stats.close();
+            }
             host.close(); // resets what did not finish closing within the drain time
             decorations.flushTrace();
         }
