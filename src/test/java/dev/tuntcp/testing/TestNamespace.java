@@ -52,8 +52,13 @@ public final class TestNamespace implements AutoCloseable {
 
     /** Creates a uniquely named namespace with its loopback up. */
     public static TestNamespace create() {
+        return create(PREFIX);
+    }
+
+    /** Like {@link #create()} with another name prefix (e.g. {@code tt-sec-}), to tell whose it is. */
+    public static TestNamespace create(String prefix) {
         for (int attempt = 0; ; attempt++) {
-            String name = PREFIX + String.format("%08x", RANDOM.nextInt());
+            String name = prefix + String.format("%08x", RANDOM.nextInt());
             if (Netns.exists(name)) {
                 continue;
             }
