@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "tuntcp 0.1.0",
         description = "A user-space TCP/IPv4 stack over a Linux TUN device.",
-        subcommands = {DemoCommand.class, ServeCommand.class, ConnectCommand.class, StatsCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, ServeCommand.class, ConnectCommand.class, StatsCommand.class, LabCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

@@ -39,14 +39,42 @@ public final class LadderBuilder {
         List<Row> rows = new ArrayList<>();
         rows.add(row(-1, null, left, shown[Side.STACK.ordinal()], shown[Side.PEER.ordinal()], ""));
         SeqBases bases = new SeqBases();
-        for (TraceEvent e : events) {
+        int[] peerRow = {0};
+        TraceState observedBeforeSending = null;
+        for (int i = 0; i < events.size(); i++) {
+            TraceEvent e = events.get(i);
             if (e instanceof SegmentEvent s) {
                 bases.learn(s);
                 Drop drop = drops.dropOf.get(s);
                 inference.onSegment(s, drop == null);
                 StateCell stack = stackReported ? reported(s, shown, inference) : inferred(Side.STACK, shown, inference);
-                StateCell peer = inferred(Side.PEER, shown, inference);
+                StateCell peer;
+                if (observedBeforeSending != null && s.sender() == Side.PEER) {
+                    peer = observed(observedBeforeSending, shown, inference);
+                    observedBeforeSending = null;
+                } else {
+                    peer = inferred(Side.PEER, shown, inference);
+                }
+                if (peer != null) {
+                    peerRow[0] = rows.size();
+                }
                 rows.add(segmentRow(s, drop, left, stack, peer, explanations.get(s), bases, options));
+            } else if (e instanceof StateChange sc && sc.side() == Side.PEER) {
+                if (sc.to() == shown[Side.PEER.ordinal()].state()) {
+                    confirm(rows, peerRow[0], left, shown);
+                } else if (nextIsSentByPeer(events, i)) {
+                    observedBeforeSending = sc.to(); // shown on that segment's row: its sender's state
+                } else if (lastArrowFromStack(rows, left)) {
+                    // The peer's state after receiving our latest segment: shown on that segment's row.
+                    StateCell cell = observed(sc.to(), shown, inference);
+                    Row last = rows.get(rows.size() - 1);
+                    rows.set(rows.size() - 1, withPeer(last, left, cell));
+                    peerRow[0] = rows.size() - 1;
+                } else {
+                    StateCell cell = observed(sc.to(), shown, inference);
+                    peerRow[0] = rows.size();
+                    rows.add(row(sc.nanos(), null, left, null, cell, ""));
+                }
             } else if (e instanceof StateChange sc) {
                 StateCell cell = new StateCell(sc.to(), false);
                 shown[sc.side().ordinal()] = cell;
@@ -74,6 +102,49 @@ public final class LadderBuilder {
         String peerName = options.peerName() != null ? options.peerName() : "peer " + id.remote();
         String stackName = options.stackName() != null ? options.stackName() : "tuntcp " + id.local();
         return left == Side.PEER ? new Ladder(peerName, stackName, left, rows) : new Ladder(stackName, peerName, left, rows);
+    }
+
+    /** An observed state of the peer (not inferred); inference continues from it. */
+    private static StateCell observed(TraceState state, StateCell[] shown, StateInference inference) {
+        inference.set(Side.PEER, state);
+        StateCell cell = new StateCell(state, false);
+        shown[Side.PEER.ordinal()] = cell;
+        return cell;
+    }
+
+    /** An observation confirmed the inferred peer state shown on row {@code index}: drop its mark. */
+    private static void confirm(List<Row> rows, int index, Side left, StateCell[] shown) {
+        StateCell current = shown[Side.PEER.ordinal()];
+        if (!current.inferred()) {
+            return;
+        }
+        StateCell cell = new StateCell(current.state(), false);
+        shown[Side.PEER.ordinal()] = cell;
+        rows.set(index, withPeer(rows.get(index), left, cell));
+    }
+
+    private static Row withPeer(Row r, Side left, StateCell peer) {
+        return left == Side.STACK ? new Row(r.nanos(), r.arrow(), r.left(), peer, r.comment())
+                : new Row(r.nanos(), r.arrow(), peer, r.right(), r.comment());
+    }
+
+    /** True when the next segment event after index {@code i} — before any other state change — was sent by the peer. */
+    private static boolean nextIsSentByPeer(List<TraceEvent> events, int i) {
+        for (int j = i + 1; j < events.size(); j++) {
+            TraceEvent e = events.get(j);
+            if (e instanceof SegmentEvent s) {
+                return s.sender() == Side.PEER;
+            }
+            if (e instanceof StateChange || e instanceof Drop) {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    private static boolean lastArrowFromStack(List<Row> rows, Side left) {
+        Row last = rows.get(rows.size() - 1);
+        return last.arrow() != null && last.arrow().segment().sender() == Side.STACK;
     }
 
     private static Side leftSide(LadderOptions.Orientation orientation, ConnectionTrace trace) {

@@ -103,9 +103,22 @@ class LadderTextTest {
         for (Row r : ladder.rows()) {
             cell(peer, r.left());
         }
-        assertEquals(List.of("CLOSED*", "SYN-SENT*", "ESTABLISHED*", "FIN-WAIT-1*", "FIN-WAIT-2*", "FIN-WAIT-2",
-                "TIME-WAIT*"), peer);
+        // The observation confirms the inferred FIN-WAIT-2: the same cell loses its mark, no extra row.
+        assertEquals(List.of("CLOSED*", "SYN-SENT*", "ESTABLISHED*", "FIN-WAIT-1*", "FIN-WAIT-2", "TIME-WAIT*"), peer);
         assertTrue(LadderText.render(script.events(), LadderOptions.defaults()).contains("FIN-WAIT-2 |"));
+    }
+
+    @Test
+    void observedPeerStateThatDiffersIsShownOnTheSegmentItExplains() {
+        TraceScript script = TraceScript.halfClose();
+        // The kernel read in CLOSE-WAIT right after our segment at index 9 — shown on that segment's row.
+        script.events.add(9, StateChange.peerObserved(850_000, script.id(), TraceState.CLOSE_WAIT));
+        Ladder ladder = LadderBuilder.build(ConnectionTrace.single(script.events()), LadderOptions.defaults());
+        int arrows = ladder.arrows().size();
+        assertEquals(ConnectionTrace.single(script.events()).segments().size(), arrows);
+        boolean shown = ladder.rows().stream().anyMatch(r -> r.arrow() != null && r.left() != null
+                && r.left().text().equals("CLOSE-WAIT"));
+        assertTrue(shown, LadderText.render(ladder, LadderOptions.defaults()));
     }
 
     @Test

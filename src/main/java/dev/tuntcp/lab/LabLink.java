@@ -1,0 +1,271 @@
+package dev.tuntcp.lab;
+
+import dev.tuntcp.link.LinkDevice;
+import dev.tuntcp.stack.EventLoop;
+import dev.tuntcp.trace.Annotation;
+import dev.tuntcp.trace.Direction;
+import dev.tuntcp.trace.Drop;
+import dev.tuntcp.trace.SegmentEvent;
+import dev.tuntcp.trace.TraceSink;
+import io.netty.buffer.ByteBuf;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * The lab's fault hooks, as a {@link LinkDevice} between the TUN device and the stack: they make the
+ * network misbehave on purpose, never the TCP state machine.
+ * <ul>
+ *   <li>{@link #dropNth}: loses the n-th segment that matches, once (the lost final ACK);</li>
+ *   <li>{@link #hold}: keeps the first matching segment back until released — by a later segment in
+ *       either direction ({@link Hold#releaseWhen}) or by the scenario ({@link Hold#release}) — so
+ *       two segments can cross deterministically (simultaneous open and close);</li>
+ *   <li>{@link #inject}: sends a hand-built segment ({@link StaleSegments}) as if the stack had,
+ *       e.g. an old duplicate SYN/ACK.</li>
+ * </ul>
+ * Every intervention is recorded in the trace (a {@link Drop#lost} for a loss, the injected segment
+ * itself, an {@link Annotation} for a hold), so the ladders show what the link did.
+ *
+ * <p>Packets pass on the event-loop thread; rules may be added from any thread. Directions are
+ * those of the trace: {@link Direction#IN} is towards the stack, {@link Direction#OUT} from it.
+ */
+public final class LabLink implements LinkDevice {
+    private final LinkDevice inner;
+    private final EventLoop loop;
+    private final TraceSink trace;
+    private final long originNanos;
+    private final PacketView view = new PacketView();
+    private final List<DropRule> drops = new CopyOnWriteArrayList<>();
+    private final List<Hold> holds = new CopyOnWriteArrayList<>();
+    private PacketReceiver receiver;
+    private Runnable observer = () -> { };
+
+    public LabLink(LinkDevice inner, EventLoop loop, TraceSink trace, long originNanos) {
+        this.inner = inner;
+        this.loop = loop;
+        this.trace = trace;
+        this.originNanos = originNanos;
+        inner.setReceiver(this::fromKernel);
+    }
+
+    /**
+     * Runs {@code observer} on the loop after every segment the link hands to the kernel and before
+     * every segment it hands to the stack (the lab samples the kernel's state there).
+     */
+    public void setObserver(Runnable observer) {
+        this.observer = observer;
+    }
+
+    /** Loses the {@code n}-th (1-based) segment travelling in {@code direction} that matches, once. */
+    public void dropNth(Direction direction, int n, Predicate<SegmentEvent> match) {
+        if (n < 1) {
+            throw new IllegalArgumentException("n must be at least 1: " + n);
+        }
+        drops.add(new DropRule(direction, n, match));
+    }
+
+    /**
+     * Holds back the first segment in {@code direction} that matches; {@code why} goes into the
+     * trace when it is caught.
+     */
+    public Hold hold(Direction direction, Predicate<SegmentEvent> match, String why) {
+        Hold h = new Hold(direction, match, why);
+        holds.add(h);
+        return h;
+    }
+
+    /**
+     * Sends {@code packet} (a whole IPv4 packet; ownership passes to the link) to the kernel as if
+     * the stack had, and records it in the trace with {@code note}. Call on the event loop.
+     */
+    public void inject(ByteBuf packet, String note) {
+        SegmentEvent s = view.read(packet, Direction.OUT, now());
+        if (s != null) {
+            trace.accept(s.withNote(note));
+        }
+        inner.send(packet);
+        observer.run();
+    }
+
+    @Override
+    public int mtu() {
+        return inner.mtu();
+    }
+
+    @Override
+    public void setReceiver(PacketReceiver receiver) {
+        this.receiver = receiver;
+    }
+
+    @Override
+    public void send(ByteBuf packet) {
+        pass(packet, Direction.OUT);
+    }
+
+    @Override
+    public int poll() {
+        return inner.poll();
+    }
+
+    @Override
+    public void close() {
+        for (Hold h : holds) {
+            h.discard();
+        }
+        inner.close();
+    }
+
+    private void fromKernel(ByteBuf packet) {
+        pass(packet, Direction.IN);
+    }
+
+    /** Applies the rules to one packet (ownership passed in) and forwards, holds or releases it. */
+    private void pass(ByteBuf packet, Direction direction) {
+        SegmentEvent s = drops.isEmpty() && holds.isEmpty() ? null : view.read(packet, direction, now());
+        if (s != null) {
+            for (DropRule rule : drops) {
+                if (rule.direction == direction && !rule.done && rule.match.test(s) && ++rule.seen == rule.n) {
+                    rule.done = true;
+                    trace.accept(Drop.lost(s));
+                    packet.release();
+                    return;
+                }
+            }
+            for (Hold h : holds) {
+                if (h.direction == direction && h.packet == null && !h.caught && h.match.test(s)) {
+                    h.catchIt(packet, s);
+                    return;
+                }
+            }
+        }
+        forward(packet, direction);
+        if (s != null) {
+            for (Hold h : holds) {
+                if (h.packet != null && h.releaseDirection == direction && h.releaseMatch != null
+                        && h.releaseMatch.test(s)) {
+                    // After this packet is on its way, and outside the stack's own processing.
+                    loop.execute(h::releaseNow);
+                }
+            }
+        }
+    }
+
+    private void forward(ByteBuf packet, Direction direction) {
+        if (direction == Direction.OUT) {
+            inner.send(packet);
+            observer.run();
+            return;
+        }
+        observer.run();
+        PacketReceiver r = receiver;
+        if (r == null) {
+            packet.release();
+        } else {
+            r.onPacket(packet);
+        }
+    }
+
+    private long now() {
+        return loop.clock().nanos() - originNanos;
+    }
+
+    private static final class DropRule {
+        final Direction direction;
+        final int n;
+        final Predicate<SegmentEvent> match;
+        int seen;
+        boolean done;
+
+        DropRule(Direction direction, int n, Predicate<SegmentEvent> match) {
+            this.direction = direction;
+            this.n = n;
+            this.match = match;
+        }
+    }
+
+    /** One held segment: caught once, released once. */
+    public final class Hold {
+        private final Direction direction;
+        private final Predicate<SegmentEvent> match;
+        private final String why;
+        private final CountDownLatch caughtLatch = new CountDownLatch(1);
+        private final List<Runnable> onCaught = new ArrayList<>();
+        private volatile Direction releaseDirection;
+        private volatile Predicate<SegmentEvent> releaseMatch;
+        private volatile SegmentEvent segment;
+        private ByteBuf packet;
+        private boolean caught;
+
+        private Hold(Direction direction, Predicate<SegmentEvent> match, String why) {
+            this.direction = direction;
+            this.match = match;
+            this.why = why;
+        }
+
+        /** Releases the held segment as soon as a segment in {@code direction} matching {@code what} has passed. */
+        public Hold releaseWhen(Direction dir, Predicate<SegmentEvent> what) {
+            this.releaseDirection = dir;
+            this.releaseMatch = what;
+            return this;
+        }
+
+        /** Runs {@code action} on the event loop right after the segment is caught (e.g. the stack's own CLOSE). */
+        public Hold onCaught(Runnable action) {
+            synchronized (onCaught) {
+                onCaught.add(action);
+            }
+            return this;
+        }
+
+        /** Waits until the segment is caught; true if it was. */
+        public boolean awaitCaught(Duration timeout) throws InterruptedException {
+            return caughtLatch.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        }
+
+        /** The held segment as traced, or null before it is caught. */
+        public SegmentEvent segment() {
+            return segment;
+        }
+
+        /** Lets the held segment go on (from any thread). */
+        public void release() {
+            loop.execute(this::releaseNow);
+        }
+
+        private void catchIt(ByteBuf p, SegmentEvent s) {
+            packet = p;
+            caught = true;
+            segment = s;
+            trace.accept(new Annotation(s.nanos(), s.connection(), why));
+            caughtLatch.countDown();
+            List<Runnable> actions;
+            synchronized (onCaught) {
+                actions = List.copyOf(onCaught);
+            }
+            for (Runnable a : actions) {
+                loop.execute(a);
+            }
+        }
+
+        private void releaseNow() {
+            ByteBuf p = packet;
+            if (p == null) {
+                return;
+            }
+            packet = null;
+            forward(p, direction);
+        }
+
+        private void discard() {
+            ByteBuf p = packet;
+            packet = null;
+            if (p != null) {
+                p.release();
+            }
+        }
+    }
+}
