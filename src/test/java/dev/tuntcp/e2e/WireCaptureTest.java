@@ -9,6 +9,7 @@ import dev.tuntcp.socket.SocketOptions;
 import dev.tuntcp.socket.TcpSocket;
 import dev.tuntcp.testing.KernelTest;
 import dev.tuntcp.testing.RequiredTools;
+import dev.tuntcp.testing.Rfc9293;
 import dev.tuntcp.testing.TestNamespace;
 import dev.tuntcp.trace.ConnectionId;
 import dev.tuntcp.trace.StateChange;
@@ -47,6 +48,7 @@ class WireCaptureTest {
     private static final int CONNECTIONS = 6;
 
     @Test
+    @Rfc9293("MUST-2")
     void sixCleanConnectionsLookRightToTshark(TestNamespace ns, @TempDir Path dir) throws Exception {
         RequiredTools.require("tshark", "tshark");
         Path pcap = dir.resolve("e2e.pcap");

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tuntcp.testing.Rfc9293;
 import dev.tuntcp.wire.InternetChecksum;
 import dev.tuntcp.wire.Ipv4Header;
 import io.netty.buffer.ByteBuf;
@@ -92,6 +93,7 @@ class Ipv4InputTest {
 
     /** Malformed or foreign packets: each counted under its own reason, none answered, none leaked. */
     @Test
+    @Rfc9293({"MUST-57", "MUST-63"})
     void everyBadPacketIsCountedUnderItsOwnReasonAndPingStillWorks() {
         Map<Ipv4Drop, Consumer<ByteBuf>> cases = new java.util.LinkedHashMap<>();
         cases.put(Ipv4Drop.BAD_CHECKSUM, p -> p.setShort(10, p.getUnsignedShort(10) ^ 0x0101));

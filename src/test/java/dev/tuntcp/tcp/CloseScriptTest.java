@@ -3,6 +3,7 @@ package dev.tuntcp.tcp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tuntcp.testing.Rfc9293;
 import dev.tuntcp.wire.SeqNum;
 import org.junit.jupiter.api.Test;
 
@@ -22,6 +23,7 @@ class CloseScriptTest {
             """;
 
     @Test
+    @Rfc9293({"MUST-12", "MUST-13"})
     void activeCloseThroughFinWait1FinWait2AndTimeWait() {
         new SegmentScript().run(ESTABLISHED + """
                 shutdown
@@ -44,6 +46,7 @@ class CloseScriptTest {
     }
 
     @Test
+    @Rfc9293("MUST-13")
     void timeWaitLastsTwiceTheConfiguredMsl() {
         new SegmentScript(TestAllocator.config().mslNanos(2_000_000_000L)).run(ESTABLISHED + """
                 shutdown
@@ -59,6 +62,7 @@ class CloseScriptTest {
     }
 
     @Test
+    @Rfc9293("MUST-12")
     void passiveCloseThroughCloseWaitAndLastAck() {
         new SegmentScript().run(ESTABLISHED + """
                 < F. 1:1(0) ack 1
@@ -321,6 +325,7 @@ class CloseScriptTest {
     }
 
     @Test
+    @Rfc9293({"SHLD-3", "MAY-1"})
     void closeWithUnreadDataResets() {
         // RFC 1122 §4.2.2.13: close() with data pending means data was lost: RST, not FIN.
         new SegmentScript().run(ESTABLISHED + """
@@ -335,6 +340,7 @@ class CloseScriptTest {
     }
 
     @Test
+    @Rfc9293({"SHLD-3", "MAY-1"})
     void dataArrivingAfterCloseResets() {
         new SegmentScript().run(ESTABLISHED + """
                 close
@@ -406,6 +412,7 @@ class CloseScriptTest {
     }
 
     @Test
+    @Rfc9293("MAY-2")
     void newSynInTimeWaitReopensTheConnection() {
         // RFC 9293 §3.10.7.4 / RFC 6191 / RFC 1122 §4.2.2.13: SEG.SEQ above the old RCV.NXT.
         SegmentScript s = new SegmentScript().run(ESTABLISHED + """

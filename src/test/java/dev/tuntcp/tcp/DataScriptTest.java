@@ -1,5 +1,6 @@
 package dev.tuntcp.tcp;
 
+import dev.tuntcp.testing.Rfc9293;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,6 +31,7 @@ class DataScriptTest {
     }
 
     @Test
+    @Rfc9293({"MUST-39", "MUST-40", "SHLD-14", "SHLD-19"})
     void inOrderDataIsDeliveredAndTheWindowTellsTheFreeSpace() {
         smallBuffer().run(ESTABLISHED_SMALL_BUFFER + """
                 < P. 1:301(300) ack 1
@@ -55,6 +57,7 @@ class DataScriptTest {
     }
 
     @Test
+    @Rfc9293("MAY-8")
     void zeroWindowRefusesDataButStillAcceptsAcks() {
         smallBuffer().run(ESTABLISHED_SMALL_BUFFER + """
                 write 10
@@ -114,6 +117,7 @@ class DataScriptTest {
     }
 
     @Test
+    @Rfc9293("MAY-13")
     void outOfOrderSegmentIsDroppedAndAcknowledgedThenTheStreamContinues() {
         new SegmentScript().run(ESTABLISHED + """
                 < P. 101:201(100) ack 1
@@ -162,6 +166,7 @@ class DataScriptTest {
     }
 
     @Test
+    @Rfc9293("SHLD-28")
     void sendSegmentsToTheMssAndWithinThePeerWindow() {
         new SegmentScript().run("""
                 listen
@@ -233,6 +238,7 @@ class DataScriptTest {
     }
 
     @Test
+    @Rfc9293("MUST-20")
     void dataRetriesExhaustedTimesTheConnectionOut() {
         new SegmentScript(TestAllocator.config().dataRetries(2)).run(ESTABLISHED + """
                 write 10
@@ -248,6 +254,7 @@ class DataScriptTest {
     }
 
     @Test
+    @Rfc9293("MUST-36")
     void zeroWindowFromThePeerIsProbed() {
         new SegmentScript().run(ESTABLISHED + """
                 < . 1:1(0) ack 1 win 0
@@ -276,6 +283,7 @@ class DataScriptTest {
     }
 
     @Test
+    @Rfc9293("MAY-12")
     void ackOlderThanTheLargestWindowIsDropped() {
         // RFC 5961 §5: SEG.ACK must be >= SND.UNA - MAX.SND.WND.
         new SegmentScript().run("""
@@ -318,6 +326,7 @@ class DataScriptTest {
     }
 
     @Test
+    @Rfc9293("MUST-30")
     void urgentDataIsDeliveredInline() {
         new SegmentScript().run(ESTABLISHED + """
                 < UP. 1:11(10) ack 1 urg 5

@@ -3,6 +3,7 @@ package dev.tuntcp.tcp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import dev.tuntcp.testing.Rfc9293;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.Test;
 class HandshakeScriptTest {
 
     @Test
+    @Rfc9293({"MUST-14", "SHLD-5", "MAY-3"})
     void passiveOpenThreeWayHandshake() {
         new SegmentScript().run("""
                 listen
@@ -43,6 +45,7 @@ class HandshakeScriptTest {
     }
 
     @Test
+    @Rfc9293({"MUST-14", "MUST-16", "MUST-60", "MUST-61", "SHLD-27", "SHLD-28"})
     void peerMssIsHonouredWhenSegmenting() {
         new SegmentScript().run("""
                 listen
@@ -61,6 +64,7 @@ class HandshakeScriptTest {
     }
 
     @Test
+    @Rfc9293("MUST-15")
     void withoutAnMssOptionTheDefault536IsUsed() {
         new SegmentScript().run("""
                 listen
@@ -76,6 +80,7 @@ class HandshakeScriptTest {
     }
 
     @Test
+    @Rfc9293("MUST-16")
     void ourMssCapsALargerPeerMss() {
         new SegmentScript(TestAllocator.config().mss(500)).run("""
                 listen
@@ -125,6 +130,7 @@ class HandshakeScriptTest {
     }
 
     @Test
+    @Rfc9293("MUST-14")
     void activeOpenThreeWayHandshake() {
         new SegmentScript().run("""
                 connect
@@ -141,6 +147,7 @@ class HandshakeScriptTest {
     }
 
     @Test
+    @Rfc9293("MUST-22")
     void synIsRetransmittedWithExponentialBackoffThenTheOpenTimesOut() {
         new SegmentScript(TestAllocator.config().synRetries(3)).run("""
                 connect
@@ -248,6 +255,7 @@ class HandshakeScriptTest {
     }
 
     @Test
+    @Rfc9293("MUST-10")
     void simultaneousOpen() {
         // RFC 9293 §3.5 Figure 8: both SYNs cross; each side goes SYN-SENT → SYN-RECEIVED → ESTABLISHED.
         new SegmentScript().run("""
@@ -265,6 +273,7 @@ class HandshakeScriptTest {
     }
 
     @Test
+    @Rfc9293("MUST-10")
     void simultaneousOpenCompletedByABareAck() {
         new SegmentScript().run("""
                 connect
@@ -278,6 +287,7 @@ class HandshakeScriptTest {
     }
 
     @Test
+    @Rfc9293("MUST-11")
     void simultaneousOpenResetMeansRefused() {
         new SegmentScript().run("""
                 connect
@@ -474,6 +484,7 @@ class HandshakeScriptTest {
     }
 
     @Test
+    @Rfc9293({"MUST-8", "SHLD-1"})
     void isnsFollowRfc6528() {
         long nanos = TimeUnit.SECONDS.toNanos(5);
         dev.tuntcp.stack.VirtualClock clock = new dev.tuntcp.stack.VirtualClock(nanos);

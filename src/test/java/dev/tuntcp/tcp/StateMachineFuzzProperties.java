@@ -8,6 +8,7 @@ import dev.tuntcp.socket.TcpChannel;
 import dev.tuntcp.stack.Counters;
 import dev.tuntcp.stack.TimerQueue;
 import dev.tuntcp.stack.VirtualClock;
+import dev.tuntcp.testing.Rfc9293;
 import dev.tuntcp.wire.SeqNum;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -32,6 +33,7 @@ class StateMachineFuzzProperties {
     private static final int[] FLAGS = {Segment.SYN, Segment.ACK, Segment.FIN, Segment.RST, Segment.PSH, Segment.URG};
 
     @Property(tries = 100)
+    @Rfc9293("SHLD-14")
     void randomTrafficNeverBreaksTheInvariants(@ForAll long seed) {
         Random rnd = new Random(seed);
         VirtualClock clock = new VirtualClock();

@@ -1,5 +1,6 @@
 package dev.tuntcp.tcp;
 
+import dev.tuntcp.testing.Rfc9293;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -102,6 +103,7 @@ class SynchronizedStatesScriptTest {
 
     @ParameterizedTest
     @EnumSource(State.class)
+    @Rfc9293("MUST-12")
     void resetAtRcvNxtClosesTheConnection(State st) {
         String event = switch (st) {
             case SYN_RECEIVED, TIME_WAIT -> "~ !closed RESET"; // never told / already told

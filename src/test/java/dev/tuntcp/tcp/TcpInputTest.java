@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tuntcp.stack.Counters;
 import dev.tuntcp.stack.TimerQueue;
 import dev.tuntcp.stack.VirtualClock;
+import dev.tuntcp.testing.Rfc9293;
 import dev.tuntcp.wire.Ipv4Header;
 import dev.tuntcp.wire.ParseError;
 import dev.tuntcp.wire.SegmentBuilder;
@@ -51,6 +52,7 @@ class TcpInputTest {
     }
 
     @Test
+    @Rfc9293("MUST-14")
     void synToAListenerIsAnsweredWithItsMssParsed() {
         layer.listen(LOCAL, 80, () -> null);
         receive(packet(REMOTE, LOCAL, 40000, 80, Segment.SYN, new TcpOptions().mss(1200).windowScale(7).sackPermitted(true), 0));
@@ -61,6 +63,7 @@ class TcpInputTest {
     }
 
     @Test
+    @Rfc9293("MUST-3")
     void badChecksumIsDroppedAndCounted() {
         ByteBuf p = packet(REMOTE, LOCAL, 40000, 80, Segment.SYN, null, 10);
         p.setByte(p.writerIndex() - 1, 0x55);
@@ -83,6 +86,7 @@ class TcpInputTest {
     }
 
     @Test
+    @Rfc9293("MUST-7")
     void bogusOptionLengthIsMalformed() {
         ByteBuf p = packet(REMOTE, LOCAL, 40000, 80, Segment.SYN, new TcpOptions().mss(1460), 0);
         // turn the MSS option's length byte into 0, then fix the checksum the lazy way: rebuild sum
@@ -105,6 +109,7 @@ class TcpInputTest {
     }
 
     @Test
+    @Rfc9293({"MUST-57", "MUST-63"})
     void broadcastMulticastAndPortZeroAreNeverAnswered() {
         receive(packet(0xFFFFFFFF, LOCAL, 40000, 80, Segment.SYN, null, 0));
         receive(packet(REMOTE, 0xE0000001, 40000, 80, Segment.SYN, null, 0));
@@ -122,6 +127,7 @@ class TcpInputTest {
     }
 
     @Property(tries = 300)
+    @Rfc9293({"MUST-1", "MUST-2", "MUST-5"})
     void wireOutputAndInputAreInverse(@ForAll int seq, @ForAll int ack, @ForAll @IntRange(min = 0, max = 255) int flags,
                                       @ForAll @IntRange(min = 0, max = 65535) int window,
                                       @ForAll @IntRange(min = -1, max = 65535) int mss,

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tuntcp.testing.Rfc9293;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
@@ -14,6 +15,7 @@ class SegmentBuilderTest {
     private static final int B = Ipv4Address.of(10, 13, 0, 2);
 
     @Test
+    @Rfc9293({"MUST-2", "MUST-68"})
     void buildsSynThatParsesBackWithBothChecksums() {
         TcpOptions opts = new TcpOptions().mss(1460).sackPermitted(true).timestamps(991, 0).windowScale(7);
         ByteBuf out = Unpooled.buffer();
@@ -56,6 +58,7 @@ class SegmentBuilderTest {
     }
 
     @Test
+    @Rfc9293("MUST-2")
     void copiesPayloadRangeAndChecksumsIt() {
         ByteBuf data = Unpooled.copiedBuffer("xxhello", StandardCharsets.US_ASCII);
         ByteBuf out = Unpooled.buffer();

@@ -3,6 +3,7 @@ package dev.tuntcp.wire;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tuntcp.testing.Rfc9293;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import org.junit.jupiter.api.AfterEach;
@@ -58,6 +59,7 @@ class TcpHeaderTest {
     }
 
     @Test
+    @Rfc9293("MUST-3")
     void badChecksumIsRejected() {
         buf.setByte(23, 5);
         assertEquals(ParseError.NONE, tcp.wrap(buf, 0, 24));
@@ -65,12 +67,14 @@ class TcpHeaderTest {
     }
 
     @Test
+    @Rfc9293("MUST-3")
     void checksumCoversThePseudoHeader() {
         assertEquals(ParseError.NONE, tcp.wrap(buf, 0, 24));
         assertEquals(ParseError.TCP_BAD_CHECKSUM, tcp.verifyChecksum(B, A + 1));
     }
 
     @Test
+    @Rfc9293("MUST-1")
     void everyFieldAndAllNineFlagsAreDecoded() {
         int all = TcpFlags.MASK;
         ByteBuf b = Unpooled.buffer().writeZero(20);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tuntcp.testing.Rfc9293;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import org.junit.jupiter.api.Test;
@@ -22,11 +23,13 @@ class TcpOptionsTest {
     }
 
     @Test
+    @Rfc9293("MUST-7")
     void lengthZeroIsRejected() {
         assertEquals(ParseError.TCP_OPTION_LENGTH_TOO_SMALL, read("01 01 fe 00"));
     }
 
     @Test
+    @Rfc9293("MUST-7")
     void lengthOneIsRejected() {
         assertEquals(ParseError.TCP_OPTION_LENGTH_TOO_SMALL, read("fe 01 01 01"));
     }
@@ -58,6 +61,7 @@ class TcpOptionsTest {
 
     /** RFC 7323 §2.3: a shift above 14 is used as 14 and logged, not a reason to drop. */
     @Test
+    @Rfc9293("MUST-64")
     void windowScaleAboveFourteenIsClampedAndReported() {
         assertEquals(ParseError.NONE, read("01 03 03 0f"));
         assertTrue(o.hasWindowScale());
@@ -70,6 +74,7 @@ class TcpOptionsTest {
     }
 
     @Test
+    @Rfc9293("MUST-6")
     void unknownKindsAreSkippedByLength() {
         assertEquals(ParseError.NONE, read("fd 04 aabb 020405b4 1e 02 0101"));
         assertEquals(2, o.unknownCount());
@@ -77,6 +82,7 @@ class TcpOptionsTest {
     }
 
     @Test
+    @Rfc9293("MUST-4")
     void eolEndsTheListAndWhatFollowsIsIgnored() {
         assertEquals(ParseError.NONE, read("020405b4 00 ff ff ff"));
         assertEquals(1460, o.mss());
@@ -93,6 +99,7 @@ class TcpOptionsTest {
     }
 
     @Test
+    @Rfc9293("MUST-4")
     void readResetsEverythingFirst() {
         read("020405b4 0402 080a 00000001 00000002 01 030307");
         assertEquals(ParseError.NONE, read("01010101"));
@@ -100,6 +107,7 @@ class TcpOptionsTest {
     }
 
     @Test
+    @Rfc9293("MUST-68")
     void writerUsesLinuxLayoutPaddedToFourBytes() {
         check(new TcpOptions().mss(1460), "020405b4");
         check(new TcpOptions().sackPermitted(true), "01010402");
