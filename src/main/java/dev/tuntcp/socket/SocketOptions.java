@@ -11,6 +11,11 @@ package dev.tuntcp.socket;
 public final class SocketOptions {
     public static final SocketOptions DEFAULT = new SocketOptions(0, 0, 64 * 1024, 64 * 1024, 50);
 
+    // TCP options applied to the connection when it opens (see TcpChannel); defaults as the kernel's.
+    private boolean tcpNoDelay;
+    private KeepAlive keepAlive = KeepAlive.OFF;
+    private boolean abortOnClose;
+
     private final int connectTimeoutMillis;
     private final int soTimeoutMillis;
     private final int receiveBufferSize;
@@ -54,29 +59,87 @@ public final class SocketOptions {
         return backlog;
     }
 
+    /** TCP_NODELAY (default false: Nagle's algorithm on), see {@link TcpChannel#setTcpNoDelay}. */
+    public boolean tcpNoDelay() {
+        return tcpNoDelay;
+    }
+
+    /** SO_KEEPALIVE and its timing (default {@link KeepAlive#OFF}), see {@link TcpChannel#setKeepAlive}. */
+    public KeepAlive keepAlive() {
+        return keepAlive;
+    }
+
+    /** SO_LINGER with zero timeout: close() resets (default false), see {@link TcpChannel#setAbortOnClose}. */
+    public boolean abortOnClose() {
+        return abortOnClose;
+    }
+
+    public SocketOptions withTcpNoDelay(boolean on) {
+        SocketOptions o = copy();
+        o.tcpNoDelay = on;
+        return o;
+    }
+
+    public SocketOptions withKeepAlive(KeepAlive value) {
+        SocketOptions o = copy();
+        o.keepAlive = java.util.Objects.requireNonNull(value, "keepAlive (use KeepAlive.OFF)");
+        return o;
+    }
+
+    public SocketOptions withAbortOnClose(boolean on) {
+        SocketOptions o = copy();
+        o.abortOnClose = on;
+        return o;
+    }
+
+    /** Applies the TCP options to a connection that has just opened (on the event loop). */
+    void applyTo(TcpChannel channel) {
+        if (tcpNoDelay) {
+            channel.setTcpNoDelay(true);
+        }
+        if (keepAlive.enabled()) {
+            channel.setKeepAlive(keepAlive);
+        }
+        if (abortOnClose) {
+            channel.setAbortOnClose(true);
+        }
+    }
+
+    private SocketOptions copy() {
+        return withTcp(new SocketOptions(connectTimeoutMillis, soTimeoutMillis, receiveBufferSize, sendBufferSize,
+                backlog));
+    }
+
+    private SocketOptions withTcp(SocketOptions o) {
+        o.tcpNoDelay = tcpNoDelay;
+        o.keepAlive = keepAlive;
+        o.abortOnClose = abortOnClose;
+        return o;
+    }
+
     public SocketOptions withConnectTimeoutMillis(int millis) {
-        return new SocketOptions(nonNegative(millis, "connect timeout"), soTimeoutMillis, receiveBufferSize,
-                sendBufferSize, backlog);
+        return withTcp(new SocketOptions(nonNegative(millis, "connect timeout"), soTimeoutMillis, receiveBufferSize,
+                sendBufferSize, backlog));
     }
 
     public SocketOptions withSoTimeoutMillis(int millis) {
-        return new SocketOptions(connectTimeoutMillis, nonNegative(millis, "SO_TIMEOUT"), receiveBufferSize,
-                sendBufferSize, backlog);
+        return withTcp(new SocketOptions(connectTimeoutMillis, nonNegative(millis, "SO_TIMEOUT"), receiveBufferSize,
+                sendBufferSize, backlog));
     }
 
     public SocketOptions withReceiveBufferSize(int bytes) {
-        return new SocketOptions(connectTimeoutMillis, soTimeoutMillis, positive(bytes, "receive buffer"),
-                sendBufferSize, backlog);
+        return withTcp(new SocketOptions(connectTimeoutMillis, soTimeoutMillis, positive(bytes, "receive buffer"),
+                sendBufferSize, backlog));
     }
 
     public SocketOptions withSendBufferSize(int bytes) {
-        return new SocketOptions(connectTimeoutMillis, soTimeoutMillis, receiveBufferSize,
-                positive(bytes, "send buffer"), backlog);
+        return withTcp(new SocketOptions(connectTimeoutMillis, soTimeoutMillis, receiveBufferSize,
+                positive(bytes, "send buffer"), backlog));
     }
 
     public SocketOptions withBacklog(int connections) {
-        return new SocketOptions(connectTimeoutMillis, soTimeoutMillis, receiveBufferSize, sendBufferSize,
-                positive(connections, "backlog"));
+        return withTcp(new SocketOptions(connectTimeoutMillis, soTimeoutMillis, receiveBufferSize, sendBufferSize,
+                positive(connections, "backlog")));
     }
 
     private static int nonNegative(int value, String what) {
@@ -97,6 +160,6 @@ public final class SocketOptions {
     public String toString() {
         return "SocketOptions[connectTimeout=" + connectTimeoutMillis + "ms, soTimeout=" + soTimeoutMillis
                 + "ms, receiveBuffer=" + receiveBufferSize + ", sendBuffer=" + sendBufferSize + ", backlog="
-                + backlog + "]";
+                + backlog + ", tcpNoDelay=" + tcpNoDelay + ", keepAlive=" + keepAlive + ", abortOnClose=" + abortOnClose + "]";
     }
 }

@@ -16,6 +16,7 @@ import java.util.function.Consumer;
 final class StreamBridge implements ConnectionHandler {
     private final BlockingStreams streams;
     private final Consumer<StreamBridge> onEstablished;
+    private final SocketOptions options;
 
     private TcpChannel channel;
     private boolean channelGone;
@@ -33,6 +34,7 @@ final class StreamBridge implements ConnectionHandler {
     StreamBridge(SocketStack stack, SocketOptions options, Consumer<StreamBridge> onEstablished) {
         this.streams = new BlockingStreams(stack, options, this::pump, this::abort);
         this.onEstablished = onEstablished;
+        this.options = options;
     }
 
     BlockingStreams streams() {
@@ -51,6 +53,7 @@ final class StreamBridge implements ConnectionHandler {
             abort();
             return;
         }
+        options.applyTo(ch);
         if (onEstablished != null) {
             onEstablished.accept(this);
         }

@@ -43,6 +43,33 @@ public interface TcpChannel {
     /** Sends RST and discards all buffered data (RFC 9293 §3.10.5 ABORT). */
     void abort();
 
+    /**
+     * TCP_NODELAY: with {@code true} every write is sent as soon as the window allows; with
+     * {@code false} (the default) Nagle's algorithm holds a less-than-full segment while earlier data
+     * is unacknowledged, so small writes coalesce (RFC 9293 §3.7.4, RFC 1122 §4.2.3.4, which lets the
+     * application turn it off). Implementations that are not a TCP connection reject it.
+     */
+    default void setTcpNoDelay(boolean on) {
+        throw new UnsupportedOperationException("TCP_NODELAY is not supported by " + getClass().getSimpleName());
+    }
+
+    /**
+     * SO_KEEPALIVE with its timing (RFC 1122 §4.2.3.6); {@link KeepAlive#OFF} (the default) turns it
+     * off. Implementations that are not a TCP connection reject it.
+     */
+    default void setKeepAlive(KeepAlive keepAlive) {
+        throw new UnsupportedOperationException("keep-alive is not supported by " + getClass().getSimpleName());
+    }
+
+    /**
+     * SO_LINGER with a zero timeout: when {@code on}, {@link #close()} acts as {@link #abort()} — a
+     * reset is sent and unsent and unread data are discarded, instead of the graceful FIN exchange.
+     * Implementations that are not a TCP connection reject it.
+     */
+    default void setAbortOnClose(boolean on) {
+        throw new UnsupportedOperationException("SO_LINGER is not supported by " + getClass().getSimpleName());
+    }
+
     /** The connection's current state, for STATUS (RFC 9293 §3.10.6) and traces. */
     String state();
 

@@ -52,6 +52,7 @@ final class AckArrival {
             SegmentSender.sendChallengeAck(c);
             return false;
         }
+        c.persistTimer.peerAnswered(); // an acceptable ACK: the peer is alive (RFC 1122 §4.2.2.17)
         if (SeqNum.lt(c.sndUna, ack)) {
             // "If SND.UNA < SEG.ACK =< SND.NXT, then set SND.UNA <- SEG.ACK. Any segments on the
             // retransmission queue that are thereby entirely acknowledged are removed."
@@ -76,9 +77,6 @@ final class AckArrival {
         if (SeqNum.le(c.sndUna, ack)
                 && (SeqNum.lt(c.sndWl1, seq) || (c.sndWl1 == seq && SeqNum.le(c.sndWl2, ack)))) {
             updateWindow(c, seg.window << c.sndWscale, seq, ack);
-            if (c.sndWnd == 0) {
-                c.retransmitTimer.peerAlive(); // a zero window that answers probes is no timeout
-            }
         }
 
         switch (c.state) {

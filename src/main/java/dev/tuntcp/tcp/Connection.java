@@ -65,11 +65,19 @@ public final class Connection implements TcpChannel {
     boolean inputClosed;
     /** An ACK must go out even if there is no data to carry it. */
     boolean ackNow;
+    /** TCP_NODELAY: Nagle's algorithm off for this connection ({@link SendPolicy}). */
+    boolean noDelay;
+    /** The end of the last data segment sent shorter than the MSS (Linux's snd_sml), for Nagle. */
+    int sndSmallEnd;
+    /** SO_LINGER {on, 0}: the application's close() aborts ({@link UserCalls#close}). */
+    boolean abortOnClose;
 
     final SendBuffer sendBuffer;
     final ReceiveBuffer receiveBuffer;
     final RetransmitTimer retransmitTimer;
     final ConnectionTimer closeTimer;
+    final PersistTimer persistTimer;
+    final KeepaliveTimer keepalive;
     final AppEvents events = new AppEvents();
 
     Connection(TcpLayer layer, int localAddress, int localPort, int remoteAddress, int remotePort,
@@ -85,6 +93,9 @@ public final class Connection implements TcpChannel {
         this.receiveBuffer = new ReceiveBuffer(config.receiveBufferSize());
         this.retransmitTimer = new RetransmitTimer(this);
         this.closeTimer = new ConnectionTimer(this);
+        this.persistTimer = new PersistTimer(this);
+        this.keepalive = new KeepaliveTimer(this);
+        this.noDelay = config.noDelay();
         this.sndMss = Math.min(config.mss(), TcpLayer.DEFAULT_SND_MSS);
     }
 
@@ -94,6 +105,7 @@ public final class Connection implements TcpChannel {
         sndUna = iss;
         sndNxt = iss + 1;
         sndMax = iss + 1;
+        sndSmallEnd = iss + 1;
         sendBuffer.start(iss + 1);
     }
 
@@ -152,6 +164,8 @@ public final class Connection implements TcpChannel {
         layer.removeConnection(this);
         retransmitTimer.cancel();
         closeTimer.cancel();
+        persistTimer.stop();
+        keepalive.cancel();
         sendBuffer.release();
         if (reason != null && reason != CloseReason.CLOSED) {
             receiveBuffer.clear(); // RFC 9293 §3.10.7.4: on reset "all segment queues should be flushed"
@@ -165,6 +179,8 @@ public final class Connection implements TcpChannel {
     void enterTimeWait() {
         setState(TcpState.TIME_WAIT);
         retransmitTimer.cancel();
+        persistTimer.stop();
+        keepalive.cancel();
         sendBuffer.release();
         closeTimer.start(TcpTimerKind.TIME_WAIT, layer.config().timeWaitNanos());
         events.closed(CloseReason.CLOSED);
@@ -315,6 +331,25 @@ public final class Connection implements TcpChannel {
     @Override
     public void abort() {
         UserCalls.abort(this);
+    }
+
+    @Override
+    public void setTcpNoDelay(boolean on) {
+        noDelay = on;
+        if (on) {
+            SegmentSender.output(this, false); // what Nagle was holding goes now (as Linux does)
+            events.deliver(this);
+        }
+    }
+
+    @Override
+    public void setKeepAlive(dev.tuntcp.socket.KeepAlive keepAlive) {
+        this.keepalive.configure(java.util.Objects.requireNonNull(keepAlive, "keepAlive (use KeepAlive.OFF)"));
+    }
+
+    @Override
+    public void setAbortOnClose(boolean on) {
+        abortOnClose = on;
     }
 
     @Override

@@ -16,6 +16,7 @@ final class SegmentArrival {
                 seg.sourcePort);
         if (c != null) {
             layer.traceIn(c, seg, c.state);
+            c.keepalive.heard();
             if (c.state == TcpState.TIME_WAIT && reopenFromTimeWait(layer, c, seg)) {
                 return;
             }

@@ -116,8 +116,12 @@ final class SegmentSender {
                 usable = 1;
             }
             int unsent = SeqNum.lt(c.sndNxt, dataEnd) ? (int) SeqNum.distance(c.sndNxt, dataEnd) : 0;
+            int want = Math.min(unsent, Math.min(usable, c.sndMss));
+            if (want > 0 && !force && !SendPolicy.sendNow(c, want, unsent)) {
+                want = 0; // Nagle / sender SWS avoidance: wait for an ACK or the persist timer
+            }
             Segment out = c.layer.outSegment(c);
-            int length = buffer.fill(out, c.sndNxt, Math.min(unsent, Math.min(usable, c.sndMss)));
+            int length = buffer.fill(out, c.sndNxt, want);
             // The FIN goes with the last octet, or alone once every octet is out (RFC 9293 §3.10.4).
             boolean fin = c.finQueued && c.sndNxt + length == dataEnd;
             if (length == 0 && !fin) {
@@ -136,6 +140,7 @@ final class SegmentSender {
                 c.sndMax = c.sndNxt;
             }
             c.ackNow = false;
+            SendPolicy.sent(c, length);
             c.layer.emit(c, out);
             if (fin || force) {
                 return;
@@ -144,16 +149,57 @@ final class SegmentSender {
     }
 
     /**
-     * RFC 6298 §5.1: run the timer while anything is unacknowledged. It also runs while data waits
-     * behind a zero window, so that a lost window update cannot deadlock the connection (the expiry
-     * sends a one-octet probe; a proper persist timer, RFC 9293 §3.8.6.1, comes with the reliability work).
+     * RFC 6298 §5.1: run the retransmission timer while anything is unacknowledged — except behind a
+     * zero window, where the persist timer probes instead (RFC 9293 §3.8.6.1) so that a peer which
+     * keeps its window shut but answers is never timed out. The persist timer also runs when data is
+     * held back by {@link SendPolicy} with nothing in flight (the SWS override timeout).
      */
     private static void armTimer(Connection c) {
-        boolean outstanding = c.sndMax != c.sndUna;
-        boolean blocked = c.sndWnd == 0 && SeqNum.lt(c.sndNxt, c.sendBuffer.endSeq());
-        if (outstanding || blocked) {
+        if (PersistTimer.needed(c)) {
+            c.retransmitTimer.cancel();
+            c.persistTimer.ensureRunning();
+            return;
+        }
+        c.persistTimer.stop();
+        if (c.sndMax != c.sndUna) {
             c.retransmitTimer.ensureRunning();
         }
+    }
+
+    /**
+     * A zero-window probe (RFC 9293 §3.8.6.1: "one octet of new data"): the octet at SND.UNA, sent
+     * whatever the window. A receiver with room takes it and its ACK reopens the flow; one without
+     * drops it and answers with an ACK that carries its current window. Only for
+     * {@link PersistTimer}, which has checked that an octet is held at SND.UNA.
+     */
+    static void sendWindowProbe(Connection c) {
+        c.sndNxt = c.sndUna;
+        Segment out = c.layer.outSegment(c);
+        int length = c.sendBuffer.fill(out, c.sndNxt, 1);
+        out.seq = c.sndNxt;
+        out.ack = c.rcvNxt;
+        out.flags = Segment.ACK | (length > 0 && c.sndNxt + length == c.sendBuffer.endSeq() ? Segment.PSH : 0);
+        out.window = advertise(c);
+        c.sndNxt += length;
+        if (SeqNum.gt(c.sndNxt, c.sndMax)) {
+            c.sndMax = c.sndNxt;
+        }
+        c.ackNow = false;
+        c.layer.emit(c, out);
+    }
+
+    /**
+     * A keep-alive probe {@code <SEQ=SND.NXT-1><ACK=RCV.NXT><CTL=ACK>} with no data (RFC 1122
+     * §4.2.3.6 allows zero or one garbage octet): the sequence number is one the peer has already
+     * acknowledged, so it answers with an ACK.
+     */
+    static void sendKeepalive(Connection c) {
+        Segment out = c.layer.outSegment(c);
+        out.seq = c.sndNxt - 1;
+        out.ack = c.rcvNxt;
+        out.flags = Segment.ACK;
+        out.window = advertise(c);
+        c.layer.emit(c, out);
     }
 
     /** The window field for a synchronized segment; records the right edge it advertises. */

@@ -28,6 +28,7 @@ public final class TcpConfig {
     private int maxConnections = 16384;
     private long receiveMemoryLimit = 256L << 20;
     private long sendMemoryLimit = 1L << 30;
+    private boolean noDelay;
 
     /**
      * The MSS we advertise and the largest payload we send (RFC 9293 §3.7.1): the link MTU minus 40
@@ -170,6 +171,19 @@ public final class TcpConfig {
 
     public TcpConfig isnGenerator(IsnGenerator value) {
         this.isnGenerator = value;
+        return this;
+    }
+
+    /**
+     * TCP_NODELAY for every new connection (default false: Nagle's algorithm on, RFC 1122 §4.2.3.4);
+     * each connection can change it with {@code TcpChannel.setTcpNoDelay}.
+     */
+    public boolean noDelay() {
+        return noDelay;
+    }
+
+    public TcpConfig noDelay(boolean value) {
+        this.noDelay = value;
         return this;
     }
 

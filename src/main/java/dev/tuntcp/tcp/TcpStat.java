@@ -32,5 +32,17 @@ public enum TcpStat {
     /** An ACK to a listener that recently sent cookies whose cookie did not check out (answered with RST). */
     SYNCOOKIES_FAILED,
     /** A SYN found its listener's half-open queue full (answered with a cookie, or dropped). */
-    LISTEN_OVERFLOWS
+    LISTEN_OVERFLOWS,
+    // --- send side: persist, SWS override, keep-alive, linger (RFC 9293 §3.8.6, RFC 1122 §4.2.3.6) ---
+    /** Zero-window probes sent by the persist timer. */
+    ZERO_WINDOW_PROBES,
+    /** Connections aborted because zero-window probes went unanswered (not for a shut window alone). */
+    PERSIST_TIMEOUTS,
+    /** Small segments sent by the SWS override timeout (RFC 9293 §3.8.6.2.1 rule 4). */
+    SWS_OVERRIDES,
+    KEEPALIVE_PROBES,
+    /** Connections aborted because keep-alive probes went unanswered. */
+    KEEPALIVE_TIMEOUTS,
+    /** close() turned into ABORT by SO_LINGER {on, 0}. */
+    LINGER_ABORTS
 }

@@ -2,8 +2,12 @@ package dev.tuntcp.tcp;
 
 /** The per-connection timers, as reported to a {@link TcpTraceListener}. */
 public enum TcpTimerKind {
-    /** Retransmission of SYN, SYN/ACK, data or FIN (RFC 9293 §3.8.1); also probes a zero window. */
+    /** Retransmission of SYN, SYN/ACK, data or FIN (RFC 9293 §3.8.1). */
     RETRANSMIT,
+    /** Probes a zero window, or sends what a too-small window allows (RFC 9293 §3.8.6.1, §3.8.6.2.1). */
+    PERSIST,
+    /** Keep-alive probe or give-up (RFC 1122 §4.2.3.6); only when the application turned it on. */
+    KEEPALIVE,
     /** TIME-WAIT has lasted 2×MSL (RFC 9293 §3.3.2): the connection is deleted. */
     TIME_WAIT,
     /**

@@ -79,6 +79,12 @@ final class UserCalls {
      * connection is reset, so that the peer learns its data was lost.
      */
     static void close(Connection c, boolean dropInput) {
+        if (dropInput && c.abortOnClose && c.state != TcpState.CLOSED) {
+            // SO_LINGER with a zero timeout: close() is ABORT (RST, data discarded), as in BSD and Linux.
+            c.layer.count(TcpStat.LINGER_ABORTS);
+            abort(c);
+            return;
+        }
         if (dropInput && !c.inputClosed && c.state != TcpState.CLOSED) {
             c.inputClosed = true;
             if (c.receiveBuffer.size() > 0) {

@@ -200,11 +200,14 @@ class CloseScriptTest {
                 ~ open
                 read 100
                 eof
-                # our data exceeds the peer's window: the FIN waits and then rides on the last octets
+                # our data exceeds the peer's window: the FIN waits and then rides on the last octets.
+                # The 100-octet window is small (less than an MSS and half the largest window offered):
+                # sender SWS avoidance holds the data until the override timeout (RFC 9293 §3.8.6.2.1)
                 write 150
-                > . 1:101(100) ack 102
                 shutdown
                 state LAST-ACK
+                +1s
+                > . 1:101(100) ack 102
                 < . 102:102(0) ack 101 win 100
                 > FP. 101:151(50) ack 102
                 < . 102:102(0) ack 152

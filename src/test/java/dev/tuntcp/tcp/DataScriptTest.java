@@ -177,11 +177,12 @@ class DataScriptTest {
                 write 4000
                 > . 1:1001(1000) ack 1
                 > . 1001:2001(1000) ack 1
-                > . 2001:2501(500) ack 1
+                # the 500 octets left in the window are less than an MSS and less than half the largest
+                # window: sender SWS avoidance (RFC 9293 §3.8.6.2.1) waits for the ACK instead
                 < . 1:1(0) ack 1001 win 2500
-                > . 2501:3501(1000) ack 1
-                < . 1:1(0) ack 3501 win 2500
-                > P. 3501:4001(500) ack 1
+                > . 2001:3001(1000) ack 1
+                < . 1:1(0) ack 3001 win 2500
+                > P. 3001:4001(1000) ack 1
                 < . 1:1(0) ack 4001 win 2500
                 var SND.UNA 4001
                 """);

@@ -3,6 +3,7 @@ package dev.tuntcp.tcp;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.tuntcp.socket.ConnectionHandler;
+import dev.tuntcp.socket.KeepAlive;
 import dev.tuntcp.socket.TcpChannel;
 import dev.tuntcp.stack.Counters;
 import dev.tuntcp.stack.TimerQueue;
@@ -33,7 +34,9 @@ import java.util.concurrent.TimeUnit;
  * writable, closed REASON), {@code ~ !EVENT} (it did not), {@code drop REASON [xN]} (the drop counter
  * rose by exactly N, default 1; every drop must be declared), {@code eof} / {@code !eof},
  * {@code readable N}, {@code var NAME N} (SND.UNA, SND.NXT relative to ISS; RCV.NXT absolute;
- * SND.WND, RCV.WND, SND.MSS), {@code remote-port N}, {@code forget-iss}, {@code write-refused}.
+ * SND.WND, RCV.WND, SND.MSS), {@code remote-port N}, {@code forget-iss}, {@code write-refused},
+ * {@code nodelay [off]}, {@code keepalive IDLE INTERVAL PROBES | off}, {@code linger0} (socket
+ * options), {@code count STAT N} (a {@link TcpStat} counter is exactly N).
  * {@code #} starts a comment.
  */
 final class SegmentScript {
@@ -170,6 +173,12 @@ final class SegmentScript {
             case "drop" -> drop(TcpDrop.valueOf(w[1]), w.length > 2 ? Integer.parseInt(w[2].substring(1)) : 1);
             case "var" -> variable(w[1], Long.parseLong(w[2]));
             case "remote-port" -> remotePort = Integer.parseInt(w[1]);
+            case "nodelay" -> channel().setTcpNoDelay(!(w.length > 1 && w[1].equals("off")));
+            case "keepalive" -> channel().setKeepAlive(w[1].equals("off") ? KeepAlive.OFF
+                    : new KeepAlive(parseDuration(w[1]), parseDuration(w[2]), Integer.parseInt(w[3])));
+            case "linger0" -> channel().setAbortOnClose(true);
+            case "count" -> check(counters.get(TcpStat.valueOf(w[1])) == Long.parseLong(w[2]),
+                    w[1] + " is " + counters.get(TcpStat.valueOf(w[1])) + ", expected " + w[2]);
             case "forget-iss" -> issKnown = false;
             default -> {
                 if (w[0].startsWith("+")) {

@@ -36,6 +36,8 @@ final class StreamPeer implements ConnectionHandler {
     final List<String> log = new ArrayList<>();
     /** Throws from onReadable when set, to test isolation of a failing application. */
     boolean explodeOnRead;
+    /** While set the application reads nothing (a stalled reader: the receive window closes). */
+    private boolean paused;
 
     StreamPeer(String name, long toSend, Start start, boolean shutdownWhenDone, long seed) {
         this.name = name;
@@ -59,6 +61,9 @@ final class StreamPeer implements ConnectionHandler {
     public void onReadable(TcpChannel ch) {
         if (explodeOnRead) {
             throw new IllegalStateException("application bug");
+        }
+        if (paused) {
+            return;
         }
         while (true) {
             ByteBuf b = ch.read(16384);
@@ -118,6 +123,19 @@ final class StreamPeer implements ConnectionHandler {
             shutdownCalled = true;
             log.add("shutdown");
             channel.shutdownOutput();
+        }
+    }
+
+    /** Stops reading until {@link #resumeReading}. */
+    void pauseReading() {
+        paused = true;
+    }
+
+    /** Reads again, starting with what piled up meanwhile. Call on the loop (or in virtual time). */
+    void resumeReading() {
+        paused = false;
+        if (channel != null) {
+            onReadable(channel);
         }
     }
 
