@@ -10,7 +10,9 @@ import io.netty.buffer.ByteBuf;
  * (see {@link TcpControl}).
  *
  * <p>Ownership: the view never retains or releases the buffer; the caller keeps it alive, and its
- * capacity unchanged, while the view is in use (fields are read by address where Netty allows).
+ * capacity unchanged, while the view is in use (options and checksum read it by address where Netty
+ * allows). The fixed 20-byte header is read once by {@code wrap}: its getters return the values as
+ * they were then, even if the buffer is written afterwards (wrap again to see changes).
  */
 public final class TcpHeader {
     /** The header without options. */
@@ -32,6 +34,12 @@ public final class TcpHeader {
     private int offset;
     private int segmentLength;
     private int headerLength;
+    // The fixed 20 bytes as read by wrap, big-endian: bytes 0-7 (ports, seq), 8-15 (ack, data
+    // offset and flags, window), 16-19 (checksum, urgent pointer). Getters shift and mask these, so
+    // a field read touches neither the buffer nor the view (issue 3's parse goal).
+    private long word0;
+    private long word1;
+    private int word2;
 
     /**
      * Points the view at a whole segment ({@code length} bytes from absolute index {@code offset})
@@ -47,14 +55,26 @@ public final class TcpHeader {
         this.headerLength = 0;
         if (offset < 0 || length < MIN_LENGTH || length > buf.writerIndex() - offset) {
             view.bindChecked(buf);
+            clearWords();
             return ParseError.TCP_TRUNCATED;
         }
         view.bind(buf);
         return validate(length);
     }
 
+    private void clearWords() {
+        word0 = 0;
+        word1 = 0;
+        word2 = 0;
+    }
+
+    /** Reads the fixed header (the range is known to hold 20 bytes) and checks the data offset. */
     private ParseError validate(int length) {
-        int dataOffset = view.u8(offset + DATA_OFFSET_FLAGS) >>> 4;
+        word0 = view.i64(offset);
+        long w1 = view.i64(offset + ACK);
+        word1 = w1;
+        word2 = view.i32(offset + CHECKSUM);
+        int dataOffset = (int) (w1 >>> 28) & 0xf;
         if (dataOffset < 5) {
             return ParseError.TCP_DATA_OFFSET_TOO_SMALL;
         }
@@ -81,6 +101,7 @@ public final class TcpHeader {
         int length = ip.payloadLength();
         if (length < MIN_LENGTH) {
             view.bindChecked(buf);
+            clearWords();
             return ParseError.TCP_TRUNCATED;
         }
         view.bind(ip.view());
@@ -113,21 +134,21 @@ public final class TcpHeader {
     }
 
     public int sourcePort() {
-        return view.u16(offset + SOURCE_PORT);
+        return (int) (word0 >>> 48);
     }
 
     public int destinationPort() {
-        return view.u16(offset + DESTINATION_PORT);
+        return (int) (word0 >>> 32) & 0xffff;
     }
 
     /** Sequence number (compare with {@link SeqNum}). */
     public int seq() {
-        return view.i32(offset + SEQ);
+        return (int) word0;
     }
 
     /** Acknowledgement number; meaningful only when ACK is set. */
     public int ack() {
-        return view.i32(offset + ACK);
+        return (int) (word1 >>> 32);
     }
 
     /** Data offset in 32-bit words. */
@@ -142,12 +163,12 @@ public final class TcpHeader {
 
     /** The nine control bits ({@link TcpFlags} constants). */
     public int flags() {
-        return view.u16(offset + DATA_OFFSET_FLAGS) & TcpFlags.MASK;
+        return (int) (word1 >>> 16) & TcpFlags.MASK;
     }
 
     /** The three reserved bits between data offset and AE (must be zero, RFC 9293 §3.1). */
     public int reserved() {
-        return view.u8(offset + DATA_OFFSET_FLAGS) >>> 1 & 0x7;
+        return (int) (word1 >>> 25) & 0x7;
     }
 
     public boolean hasFlags(int required) {
@@ -197,15 +218,15 @@ public final class TcpHeader {
 
     /** The raw (unscaled) window field. */
     public int window() {
-        return view.u16(offset + WINDOW);
+        return (int) word1 & 0xffff;
     }
 
     public int checksum() {
-        return view.u16(offset + CHECKSUM);
+        return word2 >>> 16;
     }
 
     public int urgentPointer() {
-        return view.u16(offset + URGENT_POINTER);
+        return word2 & 0xffff;
     }
 
     /** Absolute index of the first option byte. */

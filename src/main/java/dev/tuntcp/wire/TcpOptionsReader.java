@@ -45,15 +45,17 @@ final class TcpOptionsReader {
 
     /** mss, sackOK, TS, nop, wscale in 20 bytes: the options of a Linux SYN or SYN/ACK. */
     private static boolean readLinuxSyn(TcpOptions o, ByteView v, int offset) {
-        int first = v.i32(offset);
+        // Three loads: [mss kind, len, value, sackOK kind, len, TS kind, len] [TSval, TSecr] [nop, wscale]
+        long head = v.i64(offset);
+        long stamps = v.i64(offset + 8);
         int last = v.i32(offset + 16);
-        if (first >>> 16 != (KIND_MSS << 8 | LENGTH_MSS) || v.i32(offset + 4) != SACK_PERMITTED_TIMESTAMPS
+        if ((int) (head >>> 48) != (KIND_MSS << 8 | LENGTH_MSS) || (int) head != SACK_PERMITTED_TIMESTAMPS
                 || last >>> 8 != (KIND_NOP << 16 | KIND_WINDOW_SCALE << 8 | LENGTH_WINDOW_SCALE)) {
             return false;
         }
-        o.receivedMss(first & 0xffff);
+        o.receivedMss((int) (head >>> 32) & 0xffff);
         o.sackPermitted(true);
-        o.timestamps(v.i32(offset + 8), v.i32(offset + 12));
+        o.timestamps((int) (stamps >>> 32), (int) stamps);
         o.receivedWindowScale(last & 0xff);
         return true;
     }

@@ -40,6 +40,24 @@ class TcpHeaderTest {
         assertEquals(4, tcp.sequenceLength());
     }
 
+    /** The fixed header is read once by wrap (its getters are a snapshot); a new wrap sees writes. */
+    @Test
+    void gettersReturnTheHeaderAsItWasAtWrap() {
+        assertEquals(ParseError.NONE, tcp.wrap(buf, 0, 24));
+        buf.setShort(0, 4321);
+        buf.setInt(4, 7);
+        buf.setShort(14, 99);
+        assertEquals(1234, tcp.sourcePort());
+        assertEquals(100, tcp.seq());
+        assertEquals(512, tcp.window());
+        assertEquals(ParseError.NONE, tcp.wrap(buf, 0, 24));
+        assertEquals(4321, tcp.sourcePort());
+        assertEquals(7, tcp.seq());
+        assertEquals(99, tcp.window());
+        assertEquals(TcpFlags.ACK | TcpFlags.PSH, tcp.flags());
+        assertEquals(200, tcp.ack());
+    }
+
     @Test
     void fewerThanTwentyBytesIsTruncated() {
         assertEquals(ParseError.TCP_TRUNCATED, tcp.wrap(buf, 0, 19));
