@@ -31,7 +31,9 @@ import java.nio.ByteOrder;
  * <ol>
  *   <li>direct buffers with a memory address (Netty's direct buffers whenever Netty may use
  *       {@code sun.misc.Unsafe}: JDK 17, and JDK 24+ with {@code --sun-misc-unsafe-memory-access=allow})
- *       are read by address, with one range check up front and none per step;</li>
+ *       are read by address, with one range check up front and none per step; on JDK 25 with
+ *       {@code --add-modules jdk.incubator.vector}, ranges from 128 bytes go through the Vector API
+ *       kernel of the multi-release jar ({@link WideChecksum});</li>
  *   <li>heap buffers through a little-endian {@link VarHandle} view of the array;</li>
  *   <li>other buffers backed by one NIO buffer (direct buffers when Netty runs without Unsafe)
  *       through a VarHandle view of {@link ByteBuf#internalNioBuffer} — ten times faster than
@@ -48,6 +50,8 @@ public final class InternetChecksum {
     private static final VarHandle NIO_INT_LE =
             MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
     private static final long U32 = 0xffff_ffffL;
+    /** Shorter ranges stay on the scalar loop, whose set-up is cheaper (measured: docs/benchmarks.md). */
+    private static final int WIDE_MIN_LENGTH = 128;
 
     private InternetChecksum() {
     }
@@ -89,7 +93,7 @@ public final class InternetChecksum {
         long s1 = 0;
         long a = address;
         if (length >= 32) {
-            s0 = sumBlocks(a, length >>> 5);
+            s0 = sumWholeBlocks(a, length);
             a += length & ~31;
         }
         if ((length & 16) != 0) {
@@ -118,6 +122,23 @@ public final class InternetChecksum {
             s0 += PlatformDependent.getByte(a) & 0xff;
         }
         return s0 + s1;
+    }
+
+    /**
+     * The whole 32-byte blocks of {@code length} bytes at {@code address}: through the SIMD kernel
+     * where the JDK has one ({@link WideChecksum}, JDK 25) and the range is long enough for it to
+     * pay, else the scalar loop.
+     */
+    private static long sumWholeBlocks(long address, int length) {
+        WideChecksum wide = WideChecksum.INSTANCE;
+        if (wide != null && length >= WIDE_MIN_LENGTH) {
+            long s = wide.sumBlocks(address, length / WideChecksum.BLOCK);
+            if ((length & 32) != 0) {
+                s += sumBlocks(address + (length & -WideChecksum.BLOCK), 1);
+            }
+            return s;
+        }
+        return sumBlocks(address, length >>> 5);
     }
 
     /** {@code blocks} 32-byte blocks at {@code address}: eight 32-bit words into four accumulators per step. */
