@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.tuntcp.socket.ConnectionHandler;
+import dev.tuntcp.socket.KeepAlive;
 import dev.tuntcp.socket.TcpChannel;
 import dev.tuntcp.stack.VirtualClock;
 import dev.tuntcp.testing.Rfc9293;
@@ -288,6 +289,20 @@ class Rfc9293ComplianceScriptTest {
                 state CLOSED
                 ~ closed RESET
                 readable 0
+                """);
+    }
+
+    @Test
+    @Rfc9293("MUST-28")
+    void keepAliveSwitchedOnWithItsDefaultsWaitsTwoHoursOfIdleness() {
+        SegmentScript s = new SegmentScript().run(ESTABLISHED);
+        s.current().setKeepAlive(KeepAlive.DEFAULTS);
+        // §3.8.4: the default interval is at least two hours; the first probe comes no earlier.
+        s.run("""
+                +7199s
+                state ESTABLISHED
+                +1s
+                > . 0:0(0) ack 1
                 """);
     }
 }

@@ -52,6 +52,11 @@ class Rfc9293EndpointTest {
 
     /** Injects a segment from the peer; {@code data} octets of payload (0..). */
     private void in(int from, int fromPort, int to, int toPort, int flags, int seq, int ack, int data) {
+        in(from, fromPort, to, toPort, flags, seq, ack, data, 65535, 1460);
+    }
+
+    private void in(int from, int fromPort, int to, int toPort, int flags, int seq, int ack, int data, int window,
+                    int mss) {
         Segment s = new Segment();
         s.sourceAddress = from;
         s.sourcePort = fromPort;
@@ -60,9 +65,9 @@ class Rfc9293EndpointTest {
         s.flags = flags;
         s.seq = seq;
         s.ack = ack;
-        s.window = 65535;
+        s.window = window;
         if ((flags & Segment.SYN) != 0) {
-            s.mss = 1460;
+            s.mss = mss;
         }
         ByteBuf payload = null;
         if (data > 0) {
@@ -172,5 +177,32 @@ class Rfc9293EndpointTest {
         assertEquals(TcpState.ESTABLISHED, active.state);
         assertEquals(B, last().sourceAddress);
         assertEquals(Segment.ACK, last().flags);
+    }
+
+    @Test
+    @Rfc9293("SHLD-16")
+    void afterTheWindowShrinksTheDataInsideItIsStillRetransmitted() {
+        layer.listen(A, 80, () -> QUIET);
+        in(PEER, 40000, A, 80, Segment.SYN, 1000, 0, 0, 1000, 100);
+        int iss = last().seq;
+        in(PEER, 40000, A, 80, Segment.ACK, 1001, iss + 1, 0, 1000, 100);
+        Connection c = layer.find(A, 80, PEER, 40000);
+        ByteBuf data = Unpooled.buffer(300).writeZero(300);
+        c.write(data);
+        data.release();
+        assertEquals(300, sent.stream().filter(s -> s.dataLength > 0).mapToInt(s -> s.dataLength).sum(), sent::toString);
+        // The peer pulls its right edge back from SND.UNA+1000 to SND.UNA+100 (§3.8.6) and then goes quiet.
+        in(PEER, 40000, A, 80, Segment.ACK, 1001, iss + 1, 0, 100, 0);
+        sent.clear();
+        long start = clock.nanos();
+        while (sent.stream().noneMatch(s -> s.dataLength > 0) && clock.nanos() - start < TimeUnit.SECONDS.toNanos(120)) {
+            advance(TimeUnit.MILLISECONDS.toNanos(10));
+        }
+        Segment first = sent.stream().filter(s -> s.dataLength > 0).findFirst().orElseThrow(
+                () -> new AssertionError("nothing retransmitted in 120 s"));
+        // The old data at SND.UNA, inside the shrunk window, is what goes out again.
+        assertEquals(iss + 1, first.seq);
+        assertTrue(first.dataLength <= 100, "within SND.UNA + SND.WND: " + first);
+        assertEquals(TcpState.ESTABLISHED, c.state);
     }
 }

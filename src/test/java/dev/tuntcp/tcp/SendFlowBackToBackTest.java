@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tuntcp.link.Impairment;
 import dev.tuntcp.socket.ConnectionHandler.CloseReason;
 import dev.tuntcp.socket.KeepAlive;
+import dev.tuntcp.testing.Rfc9293;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import java.util.ArrayList;
 import java.util.List;
@@ -87,6 +88,7 @@ class SendFlowBackToBackTest {
 
     /** A reader that never resumes but whose stack keeps answering: probing goes on, no abort. */
     @Test
+    @Rfc9293("MUST-37")
     void aPeerThatKeepsItsWindowShutButAnswersIsNeverTimedOut() {
         try (WirePair pair = new WirePair(TestAllocator.config(), Impairment.parse("delay=5ms,seed=3"))) {
             StreamPeer client = new StreamPeer("client", MB, StreamPeer.Start.ON_OPEN, false, 21);

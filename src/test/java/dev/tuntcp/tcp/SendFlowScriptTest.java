@@ -1,5 +1,6 @@
 package dev.tuntcp.tcp;
 
+import dev.tuntcp.testing.Rfc9293;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,6 +19,7 @@ class SendFlowScriptTest {
             """;
 
     @Test
+    @Rfc9293({"SHLD-7", "MAY-16"})
     void nagleHoldsASmallSegmentWhileASmallOneIsUnacknowledgedAndReleasesItOnTheAck() {
         new SegmentScript().run(ESTABLISHED + """
                 write 10
@@ -34,6 +36,7 @@ class SendFlowScriptTest {
     }
 
     @Test
+    @Rfc9293("SHLD-7")
     void nagleNeverHoldsAFullSegmentNorTheTailOfALargeWrite() {
         new SegmentScript().run(ESTABLISHED + """
                 write 1465
@@ -50,6 +53,7 @@ class SendFlowScriptTest {
     }
 
     @Test
+    @Rfc9293("MUST-17")
     void noDelaySendsSmallSegmentsAtOnce() {
         new SegmentScript().run(ESTABLISHED + """
                 nodelay
@@ -64,6 +68,7 @@ class SendFlowScriptTest {
     }
 
     @Test
+    @Rfc9293("MUST-17")
     void turningNoDelayOnReleasesWhatNagleHeld() {
         new SegmentScript().run(ESTABLISHED + """
                 write 10
@@ -92,6 +97,7 @@ class SendFlowScriptTest {
      * window opens.
      */
     @Test
+    @Rfc9293({"MUST-36", "MUST-37", "SHLD-29", "SHLD-30"})
     void zeroWindowStallIsProbedWithBackoffAndResumesWhenTheWindowOpens() {
         StringBuilder script = new StringBuilder(ESTABLISHED + """
                 < . 1:1(0) ack 1 win 0
@@ -149,6 +155,7 @@ class SendFlowScriptTest {
     }
 
     @Test
+    @Rfc9293({"MUST-34", "MUST-35"})
     void aShrunkWindowIsProbedNotTimedOut() {
         new SegmentScript().run(ESTABLISHED + """
                 write 100
@@ -188,6 +195,7 @@ class SendFlowScriptTest {
     }
 
     @Test
+    @Rfc9293("MUST-38")
     void smallWindowIsFilledByTheOverrideTimeoutWhenNothingIsInFlight() {
         new SegmentScript().run(ESTABLISHED + """
                 < . 1:1(0) ack 1 win 100
@@ -203,6 +211,7 @@ class SendFlowScriptTest {
     }
 
     @Test
+    @Rfc9293("MUST-25")
     void keepAliveIsOffByDefault() {
         new SegmentScript().run(ESTABLISHED + """
                 +3h
@@ -212,6 +221,7 @@ class SendFlowScriptTest {
     }
 
     @Test
+    @Rfc9293({"MUST-24", "MUST-26", "MUST-27", "MUST-29", "SHLD-12", "MAY-5"})
     void keepAliveProbesAnIdlePeerAndAbortsAfterUnansweredProbes() {
         new SegmentScript().run(ESTABLISHED + """
                 keepalive 10s 1s 3
@@ -241,6 +251,7 @@ class SendFlowScriptTest {
     }
 
     @Test
+    @Rfc9293("MUST-26")
     void keepAliveWaitsWhileDataIsUnacknowledged() {
         new SegmentScript(TestAllocator.config().dataRetries(20)).run(ESTABLISHED + """
                 keepalive 2s 1s 1
