@@ -9,6 +9,7 @@ import dev.tuntcp.tcp.TcpDrop;
 import dev.tuntcp.tcp.TcpStat;
 import dev.tuntcp.testing.KernelTest;
 import dev.tuntcp.testing.RequiredTools;
+import dev.tuntcp.testing.Rfc9293;
 import dev.tuntcp.testing.TestNamespace;
 import dev.tuntcp.testing.TestNamespace.BackgroundProcess;
 import dev.tuntcp.wire.ParseError;
@@ -38,6 +39,7 @@ class SecurityKernelTest {
     }
 
     @Test
+    @Rfc9293({"MUST-3", "MUST-7"})
     void adversarialSegmentsGetTheAnswersOfRfc9293AndRfc5961() throws Exception {
         SecurityStack.requireScapy();
         try (SecurityStack s = new SecurityStack(new TcpConfig())) {

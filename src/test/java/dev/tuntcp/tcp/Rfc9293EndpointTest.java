@@ -205,4 +205,37 @@ class Rfc9293EndpointTest {
         assertTrue(first.dataLength <= 100, "within SND.UNA + SND.WND: " + first);
         assertEquals(TcpState.ESTABLISHED, c.state);
     }
+
+    @Test
+    @Rfc9293("SHLD-17")
+    void dataStrandedBeyondAShrunkWindowDoesNotTimeTheConnectionOut() {
+        layer.listen(A, 80, () -> QUIET);
+        int iss = accept(A, 40000);
+        Connection c = layer.find(A, 80, PEER, 40000);
+        ByteBuf data = Unpooled.buffer(100).writeZero(100);
+        c.write(data);
+        data.release();
+        // The peer takes 50 octets and shuts its window: octets 51..100 were sent but now lie beyond
+        // the right edge (§3.8.6). It answers everything it gets, for half an hour.
+        in(PEER, 40000, A, 80, Segment.ACK, 1001, iss + 51, 0, 0, 0);
+        long answered = 0;
+        for (int step = 0; step < 30 * 60 * 10; step++) {
+            sent.clear();
+            advance(TimeUnit.MILLISECONDS.toNanos(100));
+            if (sent.stream().anyMatch(s -> s.dataLength > 0)) {
+                in(PEER, 40000, A, 80, Segment.ACK, 1001, iss + 51, 0, 0, 0);
+                answered++;
+            }
+        }
+        assertEquals(TcpState.ESTABLISHED, c.state);
+        assertTrue(answered > layer.config().dataRetries(), "more answered probes than the retry limit: " + answered);
+        // The window opens: the rest of the stranded octets go (the probe octet is already out) and
+        // all 100 are acknowledged.
+        sent.clear();
+        in(PEER, 40000, A, 80, Segment.ACK, 1001, iss + 51, 0, 1000, 0);
+        assertTrue(sent.stream().anyMatch(s -> s.dataLength > 0 && s.seq + s.dataLength == iss + 101), sent::toString);
+        in(PEER, 40000, A, 80, Segment.ACK, 1001, iss + 101, 0, 1000, 0);
+        assertEquals(iss + 101, c.sndUna);
+        assertEquals(TcpState.ESTABLISHED, c.state);
+    }
 }
