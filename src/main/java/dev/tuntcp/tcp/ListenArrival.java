@@ -30,7 +30,8 @@ final class ListenArrival {
         // Third, check for a SYN (the security/compartment check does not apply: no IP security option).
         if (seg.has(Segment.SYN)) {
             if (listener.backlogFull()) {
-                // RFC 4987 §3.6: past the half-open bound, answer statelessly with a SYN cookie.
+                // RFC 4987 §3.6: past the half-open bound, answer statelessly with a SYN cookie. (A
+                // SYN that reopens TIME-WAIT gets one too, its ISS floor unkept, as in Linux.)
                 layer.count(TcpStat.LISTEN_OVERFLOWS);
                 if (layer.config().synCookies()) {
                     SynCookieArrival.sendCookie(layer, listener, seg);

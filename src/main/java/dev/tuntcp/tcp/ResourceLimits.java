@@ -4,8 +4,11 @@ package dev.tuntcp.tcp;
  * The layer-wide resource bounds of {@link TcpConfig}: how many connections exist and how much
  * receive and send buffer memory they have reserved. A connection reserves its buffers' full
  * capacity when it is admitted (the buffers themselves are allocated lazily, so real use is at most
- * the reservation) and gives it back when it leaves the table. Admission is the only place a bound
- * bites: a new connection that would cross one is refused, and nothing already admitted is touched.
+ * the reservation) and gives it back when it enters TIME-WAIT (its send buffer is gone, its
+ * application has closed; as Linux's tcp_tw buckets, it keeps only the 4-tuple and sequence numbers)
+ * or CLOSED. Admission is the only place a bound bites: a new connection that would cross one is
+ * refused, and nothing already admitted is touched. TIME-WAIT connections still count against
+ * {@link TcpConfig#maxConnections()}.
  *
  * <p>Owned by the event-loop thread.
  */
@@ -41,8 +44,17 @@ final class ResourceLimits {
         sendReserved += c.sendBuffer.capacity();
     }
 
-    /** {@code c} has left the table. */
-    void release(Connection c) {
+    /**
+     * {@code c} changed state: entering TIME-WAIT, or CLOSED from any state but TIME-WAIT, ends its
+     * reservation (exactly once: a connection changes to each of these at most once).
+     */
+    void stateChanged(Connection c, TcpState from, TcpState to) {
+        if (to == TcpState.TIME_WAIT || (to == TcpState.CLOSED && from != TcpState.TIME_WAIT)) {
+            release(c);
+        }
+    }
+
+    private void release(Connection c) {
         receiveReserved -= c.receiveBuffer.capacity();
         sendReserved -= c.sendBuffer.capacity();
     }

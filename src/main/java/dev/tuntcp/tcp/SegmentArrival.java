@@ -65,8 +65,8 @@ final class SegmentArrival {
             return false;
         }
         Listener listener = layer.listenerFor(seg.destinationAddress, seg.destinationPort);
-        if (listener == null || listener.backlogFull()) {
-            return false;
+        if (listener == null || (listener.backlogFull() && !layer.config().synCookies())) {
+            return false; // (with cookies, a full backlog answers the SYN with one, as Linux does)
         }
         // Clear the old incarnation's window by a full 64 KiB so none of its segments fits the new one.
         int issFloor = c.sndMax + 65536;

@@ -26,7 +26,7 @@ public final class TcpConfig {
     private int challengeAckLimit = 1000;
     private boolean synCookies = true;
     private int maxConnections = 16384;
-    private long receiveMemoryLimit = 256L << 20;
+    private long receiveMemoryLimit = 1L << 30;
     private long sendMemoryLimit = 1L << 30;
     private boolean noDelay;
 

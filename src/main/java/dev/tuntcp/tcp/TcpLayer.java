@@ -199,9 +199,7 @@ public final class TcpLayer {
     }
 
     void removeConnection(Connection c) {
-        if (table.remove(c)) {
-            limits.release(c);
-        }
+        table.remove(c);
     }
 
     /**
@@ -295,7 +293,9 @@ public final class TcpLayer {
         }
     }
 
+    /** Every state change of a connection (Connection.setState): resource accounting, then the trace. */
     void traceStateChange(Connection c, TcpState from, TcpState to) {
+        limits.stateChanged(c, from, to);
         if (trace != null) {
             trace.stateChanged(timers.clock().nanos(), c, from, to);
         }

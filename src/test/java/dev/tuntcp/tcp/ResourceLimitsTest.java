@@ -58,4 +58,25 @@ class ResourceLimitsTest {
         s.inject(1001, Segment.SYN, 300, 0, 65535, 1460, 0);
         assertEquals(1, s.count(TcpDrop.SEND_MEMORY_LIMIT));
     }
+
+    @Test
+    void timeWaitGivesItsReservationBackButStillCountsAsAConnection() {
+        SecurityHarness h = new SecurityHarness(TestAllocator.config().receiveBufferSize(10_000)
+                .receiveMemoryLimit(10_000).maxConnections(2));
+        h.listen(8);
+        Connection c = h.establish(1000, 100);
+        // We close first and the peer acknowledges and closes: TIME-WAIT on our side.
+        c.close();
+        Segment fin = h.takeLast();
+        h.inject(1000, Segment.ACK | Segment.FIN, 101, fin.seq + 1, 65535, -1, 0);
+        assertEquals(TcpState.TIME_WAIT, c.tcpState());
+        assertEquals(0, h.layer.receiveMemoryReserved());
+        h.inject(1001, Segment.SYN, 300, 0, 65535, 1460, 0);
+        assertEquals(Segment.SYN | Segment.ACK, h.takeLast().flags, "the memory is free again");
+        h.inject(1002, Segment.SYN, 300, 0, 65535, 1460, 0);
+        assertEquals(1, h.count(TcpDrop.CONNECTION_LIMIT), "TIME-WAIT still counts as a connection");
+        h.advance(h.layer.config().timeWaitNanos() + 1);
+        assertNull(h.layer.find(SecurityHarness.LOCAL, 80, SecurityHarness.REMOTE, 1000));
+        assertTrue(h.layer.receiveMemoryReserved() <= 10_000, "nothing released twice or leaked");
+    }
 }
