@@ -103,6 +103,8 @@ final class Rfc9293Report {
         sb.append("\n**MUSTs covered: ").append(count(Level.MUST, Status.COVERED.text)).append(" of ")
                 .append(count(Level.MUST, null)).append("** (").append(count(Level.MUST, Status.PARTIAL.text))
                 .append(" partially, ").append(count(Level.MUST, Status.PENDING.text)).append(" being implemented).\n\n");
+        sb.append("Tests marked (kernel) run against the Linux kernel in a network namespace and need CAP_NET_ADMIN")
+                .append(" (CI has it).\n\n");
         sb.append("Statuses: **covered**: the tagged tests prove it; **partial**: they prove part of it (the note says")
                 .append(" what is missing); **pending**: being implemented now; **not-covered**: not implemented, or")
                 .append(" implemented without a proving test; **n/a**: does not apply to this stack.\n\n");
@@ -155,10 +157,10 @@ final class Rfc9293Report {
         String relative = t.topLevelClass().replace('.', '/') + ".java";
         for (String root : SOURCE_ROOTS) {
             if (Files.isRegularFile(projectRoot.resolve(root).resolve(relative))) {
-                return "[" + t.displayName() + "](../" + root + "/" + relative + ")";
+                return "[" + t.displayName() + "](../" + root + "/" + relative + ")" + (t.kernel() ? " (kernel)" : "");
             }
         }
-        return "`" + t.displayName() + "`";
+        return "`" + t.displayName() + "`" + (t.kernel() ? " (kernel)" : "");
     }
 
     private static String cell(String text) {

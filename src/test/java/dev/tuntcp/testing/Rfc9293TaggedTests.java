@@ -18,8 +18,11 @@ import java.util.stream.Stream;
  */
 final class Rfc9293TaggedTests {
 
-    /** One tagged method: {@code className} is binary (nested classes with {@code $}). */
-    record Tagged(String className, String method, List<String> ids) {
+    /**
+     * One tagged method: {@code className} is binary (nested classes with {@code $}); {@code kernel}
+     * when it is a {@link KernelTest} (it needs CAP_NET_ADMIN and is skipped without it).
+     */
+    record Tagged(String className, String method, List<String> ids, boolean kernel) {
 
         /** {@code Outer.Inner#method}. */
         String displayName() {
@@ -63,9 +66,11 @@ final class Rfc9293TaggedTests {
                     .sorted()
                     .toList();
             for (String name : names) {
+                Class<?> type;
                 Method[] methods;
                 try {
-                    methods = Class.forName(name, false, loader).getDeclaredMethods();
+                    type = Class.forName(name, false, loader);
+                    methods = type.getDeclaredMethods();
                 } catch (ClassNotFoundException | LinkageError e) {
                     unloadable.add(name + ": " + e);
                     continue;
@@ -73,7 +78,8 @@ final class Rfc9293TaggedTests {
                 for (Method m : methods) {
                     Rfc9293 tag = m.getAnnotation(Rfc9293.class);
                     if (tag != null) {
-                        found.add(new Tagged(name, m.getName(), List.of(tag.value())));
+                        boolean kernel = m.isAnnotationPresent(KernelTest.class) || isKernelClass(type);
+                        found.add(new Tagged(name, m.getName(), List.of(tag.value()), kernel));
                     }
                 }
             }
@@ -82,5 +88,14 @@ final class Rfc9293TaggedTests {
         }
         found.sort(Comparator.comparing(Tagged::className).thenComparing(Tagged::method));
         return new Scan(found, unloadable);
+    }
+
+    private static boolean isKernelClass(Class<?> type) {
+        for (Class<?> c = type; c != null; c = c.getEnclosingClass()) {
+            if (c.isAnnotationPresent(KernelTest.class)) {
+                return true;
+            }
+        }
+        return false;
     }
 }
