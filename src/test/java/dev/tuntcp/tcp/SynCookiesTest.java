@@ -131,4 +131,39 @@ class SynCookiesTest {
         assertEquals(1, h.count(TcpDrop.LISTEN_BACKLOG_FULL));
         assertEquals(0, h.count(TcpStat.SYNCOOKIES_SENT));
     }
+
+    @Test
+    void aCookieOffersNoOptionItCannotRebuildAndItsConnectionUsesNone() {
+        SecurityHarness h = new SecurityHarness(TestAllocator.config());
+        h.listen(1);
+        h.inject(1000, Segment.SYN, 100, 0, 65535, 1460, 0);
+        h.sent.clear();
+        // A SYN offering window scale, SACK and timestamps, as Linux's does.
+        Segment syn = new Segment();
+        syn.sourceAddress = SecurityHarness.REMOTE;
+        syn.destinationAddress = SecurityHarness.LOCAL;
+        syn.sourcePort = 1001;
+        syn.destinationPort = 80;
+        syn.flags = Segment.SYN;
+        syn.seq = 500;
+        syn.window = 64240;
+        syn.mss = 1460;
+        syn.windowScale = 7;
+        syn.sackPermitted = true;
+        syn.hasTimestamps = true;
+        syn.tsVal = 12345;
+        h.layer.input(syn);
+        Segment cookie = h.takeLast();
+        assertEquals(Segment.SYN | Segment.ACK, cookie.flags);
+        assertEquals(-1, cookie.windowScale, "RFC 7323 §2.2: no window scale in the SYN/ACK, so none is used");
+        assertTrue(!cookie.sackPermitted && !cookie.hasTimestamps, "nor SACK nor timestamps");
+        assertEquals(1, h.count(TcpStat.SYNCOOKIES_SENT));
+        h.inject(1001, Segment.ACK, 501, cookie.seq + 1, 1000, -1, 0);
+        Connection c = h.layer.find(SecurityHarness.LOCAL, 80, SecurityHarness.REMOTE, 1001);
+        assertNotNull(c);
+        assertEquals(TcpState.ESTABLISHED, c.tcpState());
+        assertEquals(0, c.sndWscale, "the peer's window is taken unscaled");
+        assertEquals(0, c.rcvWscale);
+        assertEquals(1000, c.sndWnd);
+    }
 }
