@@ -11,6 +11,8 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.util.ResourceLeakDetector;
 import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -47,11 +49,20 @@ class TunDeviceAllocationKernelTest {
                 p.release();
             });
             roundTrips(tun, waiter, replies, 3000); // warm up: JIT, pool caches
-            long before = mx.getThreadAllocatedBytes(Thread.currentThread().getId());
+            // Three measured rounds, judged by the least: an allocation per packet shows in every
+            // round, while a one-off event (the pool growing a chunk, a deoptimisation on a loaded
+            // machine) shows in one round only and is not what this test guards.
             int n = 3000;
-            roundTrips(tun, waiter, replies, n);
-            long allocated = mx.getThreadAllocatedBytes(Thread.currentThread().getId()) - before;
-            assertTrue(allocated < n * 8L, allocated + " bytes allocated over " + n + " round trips");
+            long least = Long.MAX_VALUE;
+            List<Long> rounds = new ArrayList<>();
+            for (int round = 0; round < 3; round++) {
+                long before = mx.getThreadAllocatedBytes(Thread.currentThread().getId());
+                roundTrips(tun, waiter, replies, n);
+                long allocated = mx.getThreadAllocatedBytes(Thread.currentThread().getId()) - before;
+                rounds.add(allocated);
+                least = Math.min(least, allocated);
+            }
+            assertTrue(least < n * 8L, "bytes allocated per " + n + " round trips, by round: " + rounds);
             assertEquals(0, counters.get(LinkCounter.WRITE_DROPS));
         } finally {
             ResourceLeakDetector.setLevel(level);
