@@ -75,6 +75,15 @@ class WholeStackFuzzProperties {
                 fuzz(input, layer, rnd);
             } else if (action < 82) {
                 answerASynAck(input, rnd);
+            } else if (action < 85) {
+                // active opens too, so SYN-SENT meets the fuzz (refused at the connection bound)
+                try {
+                    channels.add(layer.connect(LOCAL, 0, PEERS[rnd.nextInt(PEERS.length)], 9000 + rnd.nextInt(3), handler));
+                } catch (IllegalStateException refused) {
+                    assertTrue(layer.connectionCount() >= config.maxConnections()
+                            || counters.get(TcpDrop.RECEIVE_MEMORY_LIMIT) + counters.get(TcpDrop.SEND_MEMORY_LIMIT) > 0,
+                            "connect refused only by a bound: " + refused.getMessage());
+                }
             } else if (action < 92 && !channels.isEmpty()) {
                 userCall(channels.get(rnd.nextInt(channels.size())), rnd);
             } else {
