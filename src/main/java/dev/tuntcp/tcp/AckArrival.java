@@ -53,6 +53,11 @@ final class AckArrival {
             return false;
         }
         c.persistTimer.peerAnswered(); // an acceptable ACK: the peer is alive (RFC 1122 §4.2.2.17)
+        int oldUna = c.sndUna;
+        // RFC 5681 §2 "duplicate acknowledgment": data outstanding, no text, neither SYN nor FIN,
+        // SEG.ACK = SND.UNA, and the same window as before.
+        boolean duplicate = ack == oldUna && c.sndMax != oldUna && seg.dataLength == 0
+                && !seg.has(Segment.SYN) && !seg.has(Segment.FIN) && (seg.window << c.sndWscale) == c.sndWnd;
         if (SeqNum.lt(c.sndUna, ack)) {
             // "If SND.UNA < SEG.ACK =< SND.NXT, then set SND.UNA <- SEG.ACK. Any segments on the
             // retransmission queue that are thereby entirely acknowledged are removed."
@@ -78,6 +83,8 @@ final class AckArrival {
                 && (SeqNum.lt(c.sndWl1, seq) || (c.sndWl1 == seq && SeqNum.le(c.sndWl2, ack)))) {
             updateWindow(c, seg.window << c.sndWscale, seq, ack);
         }
+        // Congestion window, duplicate ACKs, fast retransmit and recovery, SACK (RFC 5681, 6582, 6675).
+        c.recovery.onAck(seg, oldUna, duplicate);
 
         switch (c.state) {
             case FIN_WAIT_1 -> {

@@ -75,6 +75,8 @@ public final class Connection implements TcpChannel {
     final SendBuffer sendBuffer;
     final ReceiveBuffer receiveBuffer;
     final RetransmitTimer retransmitTimer;
+    /** Congestion window, fast retransmit and recovery, SACK scoreboard, RTT timing (the sender's side). */
+    final LossRecovery recovery;
     final ConnectionTimer closeTimer;
     final PersistTimer persistTimer;
     final KeepaliveTimer keepalive;
@@ -92,6 +94,7 @@ public final class Connection implements TcpChannel {
         this.sendBuffer = new SendBuffer(config.sendBufferSize());
         this.receiveBuffer = new ReceiveBuffer(config.receiveBufferSize());
         this.retransmitTimer = new RetransmitTimer(this);
+        this.recovery = new LossRecovery(this, config.congestionControl().create());
         this.closeTimer = new ConnectionTimer(this);
         this.persistTimer = new PersistTimer(this);
         this.keepalive = new KeepaliveTimer(this);
@@ -107,6 +110,7 @@ public final class Connection implements TcpChannel {
         sndMax = iss + 1;
         sndSmallEnd = iss + 1;
         sendBuffer.start(iss + 1);
+        recovery.synSent(iss);
     }
 
     // --- state ------------------------------------------------------------------------------------
@@ -132,6 +136,7 @@ public final class Connection implements TcpChannel {
     boolean enterEstablished() {
         setState(TcpState.ESTABLISHED);
         layer.count(TcpStat.ESTABLISHED);
+        recovery.start();
         if (events.handler() == null) {
             ConnectionHandler h = null;
             try {
@@ -242,6 +247,7 @@ public final class Connection implements TcpChannel {
                     terminate(listener != null && state == TcpState.SYN_RECEIVED ? null : CloseReason.TIMED_OUT);
                 } else {
                     layer.count(TcpStat.RETRANSMITS);
+                    recovery.synRetransmitted();
                     if (state == TcpState.SYN_SENT) {
                         SegmentSender.sendSyn(this);
                     } else {
@@ -257,6 +263,7 @@ public final class Connection implements TcpChannel {
                 } else {
                     // Go back to the oldest unacknowledged octet and send again; at least one octet
                     // goes out even into a zero window, which makes this timer a window probe too.
+                    recovery.onRetransmitTimeout(retransmitTimer.retries() == 1);
                     sndNxt = sndUna;
                     SegmentSender.output(this, true);
                     retransmitTimer.restart();
@@ -266,6 +273,16 @@ public final class Connection implements TcpChannel {
             }
         }
         events.deliver(this);
+    }
+
+    /**
+     * An RTT measurement from the timestamps option (RFC 7323 §4, RTTM), for the receive side to call
+     * once per ACK that acknowledges new data: {@code nanos} is now minus the time our TSecr'd segment
+     * was sent. From the first such sample on, segments are no longer timed one at a time.
+     */
+    void rttSample(long nanos) {
+        recovery.timestampsInUse();
+        retransmitTimer.rttSample(nanos);
     }
 
     /** TIME-WAIT or the FIN-WAIT-2 orphan timeout expired: delete the TCB. */

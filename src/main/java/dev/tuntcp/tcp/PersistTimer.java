@@ -77,7 +77,7 @@ final class PersistTimer extends Timer {
     }
 
     private long interval() {
-        long rto = connection.retransmitTimer.rtoNanos();
+        long rto = connection.retransmitTimer.baseRtoNanos(); // RFC 9293 §3.8.6.1: the RTO, then its own backoff
         long max = connection.layer.config().maxRtoNanos();
         long interval = rto;
         for (int i = 0; i < backoff && interval < max; i++) {

@@ -107,45 +107,72 @@ final class SegmentSender {
     }
 
     private static void sendData(Connection c, boolean force) {
+        LossRecovery recovery = c.recovery;
+        if (!force && recovery.inSackRecovery()) {
+            recovery.sendSackRecovery(); // RFC 6675 §5: the scoreboard picks each segment
+            return;
+        }
         SendBuffer buffer = c.sendBuffer;
         while (true) {
+            // Going back over old data after a timeout: skip what the peer holds (its SACK blocks).
+            int holeLimit = recovery.skipSacked(Integer.MAX_VALUE);
             int dataEnd = buffer.endSeq();
             int inFlight = (int) SeqNum.distance(c.sndUna, c.sndNxt);
-            int usable = c.sndWnd - inFlight;
+            // RFC 5681 §3.1: within min(cwnd, rwnd) of SND.UNA.
+            int usable = Math.min(c.sndWnd - inFlight, force ? Integer.MAX_VALUE : recovery.allowance(inFlight));
             if (force && usable <= 0) {
                 usable = 1;
             }
+            usable = Math.min(usable, holeLimit);
             int unsent = SeqNum.lt(c.sndNxt, dataEnd) ? (int) SeqNum.distance(c.sndNxt, dataEnd) : 0;
             int want = Math.min(unsent, Math.min(usable, c.sndMss));
             if (want > 0 && !force && !SendPolicy.sendNow(c, want, unsent)) {
                 want = 0; // Nagle / sender SWS avoidance: wait for an ACK or the persist timer
             }
-            Segment out = c.layer.outSegment(c);
-            int length = buffer.fill(out, c.sndNxt, want);
-            // The FIN goes with the last octet, or alone once every octet is out (RFC 9293 §3.10.4).
-            boolean fin = c.finQueued && c.sndNxt + length == dataEnd;
-            if (length == 0 && !fin) {
+            int sent = transmit(c, c.sndNxt, want);
+            if (sent == 0) {
                 return;
             }
-            out.seq = c.sndNxt;
-            out.ack = c.rcvNxt;
-            out.flags = Segment.ACK | (fin ? Segment.FIN : 0)
-                    | (length > 0 && c.sndNxt + length == dataEnd ? Segment.PSH : 0);
-            out.window = advertise(c);
-            if (SeqNum.lt(c.sndNxt, c.sndMax)) {
-                c.layer.count(TcpStat.RETRANSMITS);
-            }
-            c.sndNxt += length + (fin ? 1 : 0);
-            if (SeqNum.gt(c.sndNxt, c.sndMax)) {
-                c.sndMax = c.sndNxt;
-            }
-            c.ackNow = false;
-            SendPolicy.sent(c, length);
-            c.layer.emit(c, out);
-            if (fin || force) {
-                return;
+            c.sndNxt += sent;
+            SendPolicy.sent(c, Math.min(sent, want)); // the data octets (a FIN adds one to sent)
+            if (force || !SeqNum.lt(c.sndNxt, dataEnd + (c.finQueued ? 1 : 0))) {
+                return; // one segment on a timeout; or everything (and the FIN) is out
             }
         }
+    }
+
+    /**
+     * Sends one segment from sequence number {@code seq}: up to {@code maxLength} octets (at most one
+     * MSS) of the send buffer, and the FIN when it reaches the end of the queued data (RFC 9293
+     * §3.10.4: the FIN goes with the last octet, or alone once every octet is out). SND.NXT is the
+     * caller's; SND.MAX follows. Returns the sequence space used (0: nothing to send).
+     */
+    static int transmit(Connection c, int seq, int maxLength) {
+        SendBuffer buffer = c.sendBuffer;
+        int dataEnd = buffer.endSeq();
+        Segment out = c.layer.outSegment(c);
+        int available = SeqNum.lt(seq, dataEnd) ? (int) SeqNum.distance(seq, dataEnd) : 0;
+        int length = buffer.fill(out, seq, Math.min(available, Math.min(maxLength, c.sndMss)));
+        boolean fin = c.finQueued && seq + length == dataEnd;
+        if (length == 0 && !fin) {
+            return 0;
+        }
+        out.seq = seq;
+        out.ack = c.rcvNxt;
+        out.flags = Segment.ACK | (fin ? Segment.FIN : 0) | (length > 0 && seq + length == dataEnd ? Segment.PSH : 0);
+        out.window = advertise(c);
+        int end = seq + length + (fin ? 1 : 0);
+        boolean retransmission = SeqNum.lt(seq, c.sndMax);
+        if (retransmission) {
+            c.layer.count(TcpStat.RETRANSMITS);
+        }
+        c.recovery.onSend(seq, end, retransmission, (int) SeqNum.distance(c.sndUna, seq));
+        if (SeqNum.gt(end, c.sndMax)) {
+            c.sndMax = end;
+        }
+        c.ackNow = false;
+        c.layer.emit(c, out);
+        return end - seq;
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.tuntcp.tcp;
 
+import dev.tuntcp.tcp.cc.CongestionAlgorithm;
 import io.netty.buffer.ByteBufAllocator;
 import java.util.concurrent.TimeUnit;
 
@@ -14,6 +15,8 @@ public final class TcpConfig {
     private int sendBufferSize = 256 * 1024;
     private long initialRtoNanos = TimeUnit.SECONDS.toNanos(1);
     private long maxRtoNanos = TimeUnit.SECONDS.toNanos(60);
+    private long minRtoNanos = TimeUnit.MILLISECONDS.toNanos(200);
+    private CongestionAlgorithm congestionControl = CongestionAlgorithm.NEWRENO;
     private int synRetries = 6;
     private int dataRetries = 10;
     private long mslNanos = TimeUnit.SECONDS.toNanos(30);
@@ -89,6 +92,32 @@ public final class TcpConfig {
 
     public TcpConfig maxRtoNanos(long value) {
         this.maxRtoNanos = positive(value, "max RTO");
+        return this;
+    }
+
+    /**
+     * Lower bound of the computed RTO. Default 200 ms (Linux's TCP_RTO_MIN) rather than RFC 6298 §2.4's
+     * 1 s, which dates from coarse clock ticks: see {@link RttEstimator} for why.
+     */
+    public long minRtoNanos() {
+        return minRtoNanos;
+    }
+
+    public TcpConfig minRtoNanos(long value) {
+        this.minRtoNanos = positive(value, "min RTO");
+        return this;
+    }
+
+    /** The congestion control every new connection uses ({@code --cc newreno|cubic}); default NewReno. */
+    public CongestionAlgorithm congestionControl() {
+        return congestionControl;
+    }
+
+    public TcpConfig congestionControl(CongestionAlgorithm value) {
+        if (value == null) {
+            throw new IllegalArgumentException("congestion control is required");
+        }
+        this.congestionControl = value;
         return this;
     }
 

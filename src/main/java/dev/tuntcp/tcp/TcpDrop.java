@@ -60,6 +60,11 @@ public enum TcpDrop {
     ACK_UNSENT,
     /** Fifth step (RFC 5961 §5): SEG.ACK is older than SND.UNA - MAX.SND.WND; answered with an ACK. */
     ACK_TOO_OLD,
+    /**
+     * Fifth step: a SACK block (RFC 2018) that is empty or covers data never sent; the block is ignored,
+     * the rest of the segment processed.
+     */
+    SACK_OUT_OF_WINDOW,
     /** Fifth step, SYN-RECEIVED: the ACK does not acknowledge our SYN; answered with RST. */
     SYN_RECEIVED_BAD_ACK,
     /** Fifth step, CLOSING: the segment does not acknowledge our FIN; its text or FIN is ignored. */

@@ -4,7 +4,7 @@ package dev.tuntcp.tcp;
 public enum TcpStat {
     SEGMENTS_IN,
     SEGMENTS_OUT,
-    /** Segments sent again by the retransmission timer (SYN, SYN/ACK, data, FIN, window probes). */
+    /** Segments sent again: by the retransmission timer (SYN, SYN/ACK, data, FIN, window probes) or by loss recovery. */
     RETRANSMITS,
     RETRANSMIT_TIMEOUTS,
     RESETS_SENT,
@@ -44,5 +44,17 @@ public enum TcpStat {
     /** Connections aborted because keep-alive probes went unanswered. */
     KEEPALIVE_TIMEOUTS,
     /** close() turned into ABORT by SO_LINGER {on, 0}. */
-    LINGER_ABORTS
+    LINGER_ABORTS,
+    /** Losses repaired by fast retransmit (RFC 5681 §3.2 / RFC 6675 §5): one per recovery entered. */
+    FAST_RETRANSMITS,
+    /** Of those, recoveries driven by the SACK scoreboard (RFC 6675). */
+    SACK_RECOVERIES,
+    /** NewReno partial acknowledgments, each answered by a retransmission (RFC 6582 §3.2 step 3). */
+    PARTIAL_ACKS,
+    /** New segments sent beyond cwnd on the first two duplicate ACKs (RFC 3042 limited transmit). */
+    LIMITED_TRANSMITS,
+    /** D-SACK blocks received (RFC 2883): the peer got an octet twice — a spurious retransmission or a duplicated packet. */
+    DSACKS_RECEIVED,
+    /** Timeouts found spurious: the first ACK after it came too soon to answer the retransmission. */
+    SPURIOUS_RTOS
 }

@@ -241,7 +241,7 @@ class DataScriptTest {
     @Test
     @Rfc9293("MUST-20")
     void dataRetriesExhaustedTimesTheConnectionOut() {
-        new SegmentScript(TestAllocator.config().dataRetries(2)).run(ESTABLISHED + """
+        new SegmentScript(SegmentScript.config().dataRetries(2)).run(ESTABLISHED + """
                 write 10
                 > P. 1:11(10) ack 1
                 +1s

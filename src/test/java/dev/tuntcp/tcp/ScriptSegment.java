@@ -24,6 +24,8 @@ final class ScriptSegment {
     final boolean timestamps;
     final long tsVal;
     final long tsEcr;
+    /** SACK blocks as written (left, right pairs), relative to our ISS like an inbound ACK. */
+    final long[] sackBlocks;
 
     private ScriptSegment(boolean inbound, int flags, long seq, int length, Long ack, Integer window,
                           Integer urgent, String options) {
@@ -41,6 +43,7 @@ final class ScriptSegment {
         boolean ts = false;
         long val = 0;
         long ecr = 0;
+        long[] blocks = new long[0];
         if (options != null && !options.isEmpty()) {
             for (String opt : options.split(",")) {
                 String[] w = opt.trim().split("\\s+");
@@ -52,6 +55,14 @@ final class ScriptSegment {
                         ts = true;
                         val = Long.parseLong(w[2]);
                         ecr = Long.parseLong(w[4]);
+                    }
+                    case "sack" -> {
+                        blocks = new long[2 * (w.length - 1)];
+                        for (int i = 1; i < w.length; i++) {
+                            String[] edges = w[i].split(":");
+                            blocks[2 * i - 2] = Long.parseLong(edges[0]);
+                            blocks[2 * i - 1] = Long.parseLong(edges[1]);
+                        }
                     }
                     case "nop", "eol" -> {
                     }
@@ -65,6 +76,7 @@ final class ScriptSegment {
         this.timestamps = ts;
         this.tsVal = val;
         this.tsEcr = ecr;
+        this.sackBlocks = blocks;
     }
 
     static ScriptSegment parse(String line) {

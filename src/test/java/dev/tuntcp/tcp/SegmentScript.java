@@ -34,7 +34,7 @@ import java.util.concurrent.TimeUnit;
  * writable, closed REASON), {@code ~ !EVENT} (it did not), {@code drop REASON [xN]} (the drop counter
  * rose by exactly N, default 1; every drop must be declared), {@code eof} / {@code !eof},
  * {@code readable N}, {@code var NAME N} (SND.UNA, SND.NXT relative to ISS; RCV.NXT absolute;
- * SND.WND, RCV.WND, SND.MSS), {@code remote-port N}, {@code forget-iss}, {@code write-refused},
+ * SND.WND, RCV.WND, SND.MSS, CWND, SSTHRESH, RTO.MS), {@code remote-port N}, {@code forget-iss}, {@code write-refused},
  * {@code nodelay [off]}, {@code keepalive IDLE INTERVAL PROBES | off}, {@code linger0} (socket
  * options), {@code count STAT N} (a {@link TcpStat} counter is exactly N).
  * {@code #} starts a comment.
@@ -67,8 +67,18 @@ final class SegmentScript {
     record Sent(int flags, int seq, int ack, int window, String options, byte[] data, int srcPort, int dstPort) {
     }
 
+    /**
+     * A script on the default configuration, except that the RTO floor is RFC 6298 §2.4's 1 s (the
+     * stack's default is 200 ms): the handshake of a script takes no time, so its RTT sample is 0 and
+     * the RTO sits at the floor; scripts that are not about the RTO read their timer lines in seconds.
+     */
     SegmentScript() {
-        this(TestAllocator.config());
+        this(config());
+    }
+
+    /** The configuration of {@link #SegmentScript()}, for scripts that change something else. */
+    static TcpConfig config() {
+        return TestAllocator.config().minRtoNanos(TimeUnit.SECONDS.toNanos(1));
     }
 
     SegmentScript(TcpConfig config) {
@@ -213,6 +223,11 @@ final class SegmentScript {
         seg.hasTimestamps = s.timestamps;
         seg.tsVal = (int) s.tsVal;
         seg.tsEcr = (int) s.tsEcr;
+        seg.sackBlockCount = s.sackBlocks.length / 2;
+        for (int i = 0; i < seg.sackBlockCount; i++) {
+            seg.sackLeft[i] = (int) s.sackBlocks[2 * i] + (issKnown ? iss : 0);
+            seg.sackRight[i] = (int) s.sackBlocks[2 * i + 1] + (issKnown ? iss : 0);
+        }
         if ((s.flags & Segment.SYN) != 0) {
             irs = seg.seq;
         }
@@ -446,6 +461,9 @@ final class SegmentScript {
             case "SND.WND" -> c.sndWnd;
             case "RCV.WND" -> c.rcvWnd();
             case "SND.MSS" -> c.sndMss;
+            case "CWND" -> c.recovery.cc.cwnd();
+            case "SSTHRESH" -> c.recovery.cc.ssthresh();
+            case "RTO.MS" -> TimeUnit.NANOSECONDS.toMillis(c.retransmitTimer.rtoNanos());
             default -> throw new IllegalArgumentException("unknown variable " + name);
         };
         check(have == want, name + " is " + have + ", expected " + want);

@@ -177,7 +177,7 @@ class SendFlowScriptTest {
 
     @Test
     void unansweredZeroWindowProbesEndTheConnection() {
-        new SegmentScript(TestAllocator.config().dataRetries(3)).run(ESTABLISHED + """
+        new SegmentScript(SegmentScript.config().dataRetries(3)).run(ESTABLISHED + """
                 < . 1:1(0) ack 1 win 0
                 write 10
                 +1s
@@ -253,7 +253,7 @@ class SendFlowScriptTest {
     @Test
     @Rfc9293("MUST-26")
     void keepAliveWaitsWhileDataIsUnacknowledged() {
-        new SegmentScript(TestAllocator.config().dataRetries(20)).run(ESTABLISHED + """
+        new SegmentScript(SegmentScript.config().dataRetries(20)).run(ESTABLISHED + """
                 keepalive 2s 1s 1
                 < . 1:1(0) ack 1 win 0
                 write 10

@@ -1,0 +1,264 @@
+package dev.tuntcp.tcp;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * The sender's loss recovery, segment by segment: RFC 6928 initial window, RFC 5681 slow start, fast
+ * retransmit on the third duplicate ACK with RFC 3042 limited transmit before it, RFC 6582 partial
+ * ACKs, RFC 6675 SACK recovery, RFC 6298 RTO computation, backoff, Karn's algorithm and the retry
+ * limit. The peer's MSS is 1000 so that windows read in round numbers.
+ */
+class LossRecoveryScriptTest {
+
+    /** The stack's default configuration (200 ms minimum RTO), not the script harness's 1 s. */
+    private static SegmentScript script() {
+        return new SegmentScript(TestAllocator.config());
+    }
+
+    private static final String ESTABLISHED = """
+            listen
+            < S 0:0(0) win 65535 <mss 1000>
+            > S. 0:0(0) ack 1
+            < . 1:1(0) ack 1 win 65535
+            ~ open
+            """;
+
+    private static final String TEN_SEGMENTS = """
+            > . 1:1001(1000) ack 1
+            > . 1001:2001(1000) ack 1
+            > . 2001:3001(1000) ack 1
+            > . 3001:4001(1000) ack 1
+            > . 4001:5001(1000) ack 1
+            > . 5001:6001(1000) ack 1
+            > . 6001:7001(1000) ack 1
+            > . 7001:8001(1000) ack 1
+            > . 8001:9001(1000) ack 1
+            > . 9001:10001(1000) ack 1
+            """;
+
+    @Test
+    void fastRetransmitOnTheThirdDuplicateAckAfterLimitedTransmitThenPartialAck() {
+        script().run(ESTABLISHED + """
+                # RFC 6928: IW = min(10*MSS, max(2*MSS, 14600)) = 10 segments of 1000
+                var CWND 10000
+                write 14000
+                """ + TEN_SEGMENTS + """
+                < . 1:1(0) ack 1001
+                # slow start: cwnd + 1 MSS, so two segments follow the one acknowledged
+                var CWND 11000
+                > . 10001:11001(1000) ack 1
+                > . 11001:12001(1000) ack 1
+                # 1001:2001 was lost. First and second duplicate: one new segment each (RFC 3042)
+                < . 1:1(0) ack 1001
+                > . 12001:13001(1000) ack 1
+                < . 1:1(0) ack 1001
+                > P. 13001:14001(1000) ack 1
+                count LIMITED_TRANSMITS 2
+                var CWND 11000
+                count FAST_RETRANSMITS 0
+                # third duplicate: fast retransmit; ssthresh = FlightSize / 2, cwnd = ssthresh + 3 MSS
+                < . 1:1(0) ack 1001
+                > . 1001:2001(1000) ack 1
+                count FAST_RETRANSMITS 1
+                var SSTHRESH 6500
+                var CWND 9500
+                # a further duplicate inflates cwnd by one MSS (RFC 6582 §3.2 step 3)
+                < . 1:1(0) ack 1001
+                var CWND 10500
+                # a partial ACK: 5001:6001 was lost too; it is resent at once, cwnd deflated by 4000 - 1000
+                < . 1:1(0) ack 5001
+                > . 5001:6001(1000) ack 1
+                count PARTIAL_ACKS 1
+                var CWND 7500
+                # the full ACK ends recovery: cwnd = min(ssthresh, max(FlightSize, MSS) + MSS)
+                < . 1:1(0) ack 14001
+                var CWND 2000
+                count RETRANSMITS 2
+                count RETRANSMIT_TIMEOUTS 0
+                +1min
+                """);
+    }
+
+    @Test
+    void duplicatesOfDataSentBeforeATimeoutDoNotStartFastRetransmit() {
+        script().run(ESTABLISHED + """
+                write 3000
+                > . 1:1001(1000) ack 1
+                > . 1001:2001(1000) ack 1
+                > P. 2001:3001(1000) ack 1
+                +200ms
+                > . 1:1001(1000) ack 1
+                var CWND 1000
+                var SSTHRESH 2000
+                # RFC 6582 §3.2 step 1: recover = SND.MAX at the timeout; these duplicates are old news
+                < . 1:1(0) ack 1
+                < . 1:1(0) ack 1
+                < . 1:1(0) ack 1
+                count FAST_RETRANSMITS 0
+                < . 1:1(0) ack 3001
+                """);
+    }
+
+    @Test
+    void sackRecoveryRetransmitsEachHoleOnceAsPipeAllows() {
+        script().run(ESTABLISHED + """
+                write 12000
+                """ + TEN_SEGMENTS + """
+                < . 1:1(0) ack 1001
+                > . 10001:11001(1000) ack 1
+                > P. 11001:12001(1000) ack 1
+                # 1001:2001 and 4001:5001 were lost; the receiver SACKs what follows
+                < . 1:1(0) ack 1001 <sack 2001:3001>
+                < . 1:1(0) ack 1001 <sack 2001:4001>
+                count FAST_RETRANSMITS 0
+                < . 1:1(0) ack 1001 <sack 2001:4001 5001:6001>
+                # RFC 6675: DupThresh reached; ssthresh = cwnd = FlightSize / 2 = 5500; the first hole is resent
+                > . 1001:2001(1000) ack 1
+                count FAST_RETRANSMITS 1
+                count SACK_RECOVERIES 1
+                var CWND 5500
+                var SSTHRESH 5500
+                # pipe = 1000 (resent) + 1000 (4001:5001, not yet lost) + 6000 > cwnd: nothing
+                < . 1:1(0) ack 1001 <sack 2001:4001 5001:7001>
+                # 4001:5001 now has more than 2 MSS SACKed above it: lost. pipe = 1000 + 4000
+                < . 1:1(0) ack 1001 <sack 2001:4001 5001:8001>
+                # pipe = 1000 + 3000: room for one segment, the lost hole (NextSeg rule 1)
+                < . 1:1(0) ack 1001 <sack 2001:4001 5001:9001>
+                > . 4001:5001(1000) ack 1
+                < . 1:1(0) ack 4001 <sack 5001:10001>
+                < . 1:1(0) ack 12001
+                # RFC 6675 never inflated cwnd: it stays at ssthresh
+                var CWND 5500
+                count RETRANSMITS 2
+                +1min
+                """);
+    }
+
+    @Test
+    void sackBlocksOutsideTheWindowAreIgnoredAndCountedAndDsackIsCounted() {
+        script().run(ESTABLISHED + """
+                write 3000
+                > . 1:1001(1000) ack 1
+                > . 1001:2001(1000) ack 1
+                > P. 2001:3001(1000) ack 1
+                # a block beyond SND.MAX: never sent
+                < . 1:1(0) ack 1 <sack 2001:5001>
+                drop SACK_OUT_OF_WINDOW
+                # an empty (inverted) block
+                < . 1:1(0) ack 1 <sack 2001:1001>
+                drop SACK_OUT_OF_WINDOW
+                count FAST_RETRANSMITS 0
+                < . 1:1(0) ack 2001
+                # RFC 2883: a first block below the cumulative ACK reports a duplicate (D-SACK)
+                < . 1:1(0) ack 2001 <sack 1:1001>
+                count DSACKS_RECEIVED 1
+                < . 1:1(0) ack 3001
+                """);
+    }
+
+    @Test
+    void rtoFollowsRfc6298FromSamplesAndKarnIgnoresRetransmittedSegments() {
+        script().run("""
+                listen
+                < S 0:0(0) win 65535 <mss 1000>
+                > S. 0:0(0) ack 1
+                +100ms
+                < . 1:1(0) ack 1 win 65535
+                ~ open
+                # the SYN/ACK's round trip is the first sample (RFC 6298 §2.2): SRTT 100, RTTVAR 50,
+                # RTO = SRTT + max(G, 4 RTTVAR) = 300 ms
+                var RTO.MS 300
+                write 100
+                > P. 1:101(100) ack 1
+                +60ms
+                < . 1:1(0) ack 101
+                # §2.3 with R' = 60: RTTVAR = 3/4 50 + 1/4 |100 - 60| = 47.5, SRTT = 7/8 100 + 1/8 60 = 95
+                var RTO.MS 285
+                write 100
+                > P. 101:201(100) ack 1
+                +284ms
+                +1ms
+                > P. 101:201(100) ack 1
+                # §5.5: doubled
+                var RTO.MS 570
+                +20ms
+                # Karn: the ACK may answer either copy, so no sample. It came 20 ms after the
+                # retransmission, under SRTT / 2: it answers the original, the timeout was spurious,
+                # and the backed-off RTO stays
+                < . 1:1(0) ack 201
+                count SPURIOUS_RTOS 1
+                var RTO.MS 570
+                write 100
+                > P. 201:301(100) ack 1
+                +100ms
+                < . 1:1(0) ack 301
+                # a valid sample again: RTTVAR = 3/4 47.5 + 1/4 5 = 36.875, SRTT = 95.625, RTO = 243.125
+                var RTO.MS 243
+                """);
+    }
+
+    @Test
+    void anAckThatAnswersTheRetransmissionEndsTheBackoff() {
+        script().run(ESTABLISHED + """
+                write 100
+                > P. 1:101(100) ack 1
+                +200ms
+                > P. 1:101(100) ack 1
+                +400ms
+                > P. 1:101(100) ack 1
+                var RTO.MS 800
+                # no sample (Karn), but an answer a round trip after the retransmission: the path works
+                +10ms
+                < . 1:1(0) ack 101
+                count SPURIOUS_RTOS 0
+                var RTO.MS 200
+                """);
+    }
+
+    @Test
+    void rtoBacksOffThenTheRetryLimitTimesTheConnectionOut() {
+        new SegmentScript(TestAllocator.config().dataRetries(3)).run(ESTABLISHED + """
+                write 100
+                > P. 1:101(100) ack 1
+                var RTO.MS 200
+                +200ms
+                > P. 1:101(100) ack 1
+                var RTO.MS 400
+                var CWND 1000
+                +400ms
+                > P. 1:101(100) ack 1
+                var RTO.MS 800
+                +800ms
+                > P. 1:101(100) ack 1
+                var RTO.MS 1600
+                +1599ms
+                state ESTABLISHED
+                +1ms
+                state CLOSED
+                ~ closed TIMED_OUT
+                count TIMED_OUT 1
+                count RETRANSMIT_TIMEOUTS 4
+                """);
+    }
+
+    @Test
+    void lostSynMeansAOneSegmentInitialWindowAndAThreeSecondRto() {
+        script().run("""
+                connect
+                > S 0:0(0)
+                +1s
+                > S 0:0(0)
+                < S. 0:0(0) ack 1 win 65535 <mss 1000>
+                > . 1:1(0) ack 1
+                ~ open
+                # RFC 5681 §3.1: one segment after a lost SYN; RFC 6298 §5.7: RTO 3 s
+                var CWND 1000
+                var RTO.MS 3000
+                write 3000
+                > . 1:1001(1000) ack 1
+                < . 1:1(0) ack 1001
+                > . 1001:2001(1000) ack 1
+                > P. 2001:3001(1000) ack 1
+                """);
+    }
+}
