@@ -83,8 +83,21 @@ public final class KernelWatch implements AutoCloseable {
         return watched;
     }
 
+    /**
+     * Reads the kernel's table after a packet passed the link: after one towards the kernel
+     * ({@code OUT}) the state is recorded even when unchanged — it says what that segment did to the
+     * kernel, which may be nothing — otherwise only a change is. Call on the event loop.
+     */
+    public void afterPacket(dev.tuntcp.trace.Direction direction) {
+        sample(direction == dev.tuntcp.trace.Direction.OUT);
+    }
+
     /** Reads the kernel's table now and records a change. Call on the event loop. */
     public void sample() {
+        sample(false);
+    }
+
+    private void sample(boolean always) {
         ConnectionId id = watched;
         if (id == null || failure != null) {
             return;
@@ -97,7 +110,7 @@ public final class KernelWatch implements AutoCloseable {
             failure = "cannot read the kernel's socket table " + table + ": " + e.getMessage();
             return;
         }
-        if (state == last) {
+        if (state == last && !always) {
             return;
         }
         last = state;
@@ -121,13 +134,17 @@ public final class KernelWatch implements AutoCloseable {
     }
 
     /**
-     * Waits until the kernel has been observed in {@code state} (now or earlier), sampling on the
+     * Waits until the kernel is in {@code state} — its latest observation, or one made while waiting
+     * (a state may come and go between two polls of the caller) — sampling on the
      * event loop about every half millisecond; true if it was within {@code timeout}.
      */
     public boolean awaitSeen(TraceState state, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
+        int from = observations().size();
         while (true) {
-            if (states().contains(state)) {
+            List<TraceState> seen = states();
+            if (!seen.isEmpty() && seen.get(seen.size() - 1) == state || seen.subList(Math.min(from, seen.size()),
+                    seen.size()).contains(state)) {
                 return true;
             }
             if (System.nanoTime() - deadline > 0 || failure != null || loop.isTerminated()) {
@@ -141,6 +158,12 @@ public final class KernelWatch implements AutoCloseable {
             }
             LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(500)); // sampling period, not a wait for an event
         }
+    }
+
+    /** The latest observed state, or null before the first. */
+    public TraceState latest() {
+        List<TraceState> seen = states();
+        return seen.isEmpty() ? null : seen.get(seen.size() - 1);
     }
 
     /** Why sampling failed, or null. */

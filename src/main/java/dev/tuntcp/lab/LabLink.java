@@ -41,8 +41,9 @@ public final class LabLink implements LinkDevice {
     private final PacketView view = new PacketView();
     private final List<DropRule> drops = new CopyOnWriteArrayList<>();
     private final List<Hold> holds = new CopyOnWriteArrayList<>();
+    private final List<After> afters = new CopyOnWriteArrayList<>();
     private PacketReceiver receiver;
-    private Runnable observer = () -> { };
+    private java.util.function.Consumer<Direction> observer = d -> { };
 
     public LabLink(LinkDevice inner, EventLoop loop, TraceSink trace, long originNanos) {
         this.inner = inner;
@@ -53,10 +54,11 @@ public final class LabLink implements LinkDevice {
     }
 
     /**
-     * Runs {@code observer} on the loop after every segment the link hands to the kernel and before
-     * every segment it hands to the stack (the lab samples the kernel's state there).
+     * Runs {@code observer} on the loop after every packet the link hands to the kernel (with
+     * {@code OUT}) and before every packet it hands to the stack (with {@code IN}): the lab samples
+     * the kernel's state there.
      */
-    public void setObserver(Runnable observer) {
+    public void setObserver(java.util.function.Consumer<Direction> observer) {
         this.observer = observer;
     }
 
@@ -79,6 +81,15 @@ public final class LabLink implements LinkDevice {
     }
 
     /**
+     * Runs {@code action} on the loop, once, right after the first segment in {@code direction} that
+     * matches has been handed on (for {@code OUT}: written to the kernel, before its state is sampled)
+     * — e.g. the kernel's application reacting the instant its kernel has taken a FIN.
+     */
+    public void afterPassing(Direction direction, Predicate<SegmentEvent> match, Runnable action) {
+        afters.add(new After(direction, match, action));
+    }
+
+    /**
      * Sends {@code packet} (a whole IPv4 packet; ownership passes to the link) to the kernel as if
      * the stack had, and records it in the trace with {@code note}. Call on the event loop.
      */
@@ -88,7 +99,7 @@ public final class LabLink implements LinkDevice {
             trace.accept(s.withNote(note));
         }
         inner.send(packet);
-        observer.run();
+        observer.accept(Direction.OUT);
     }
 
     @Override
@@ -125,7 +136,8 @@ public final class LabLink implements LinkDevice {
 
     /** Applies the rules to one packet (ownership passed in) and forwards, holds or releases it. */
     private void pass(ByteBuf packet, Direction direction) {
-        SegmentEvent s = drops.isEmpty() && holds.isEmpty() ? null : view.read(packet, direction, now());
+        SegmentEvent s = drops.isEmpty() && holds.isEmpty() && afters.isEmpty() ? null
+                : view.read(packet, direction, now());
         if (s != null) {
             for (DropRule rule : drops) {
                 if (rule.direction == direction && !rule.done && rule.match.test(s) && ++rule.seen == rule.n) {
@@ -142,7 +154,7 @@ public final class LabLink implements LinkDevice {
                 }
             }
         }
-        forward(packet, direction);
+        forward(packet, direction, s);
         if (s != null) {
             for (Hold h : holds) {
                 if (h.packet != null && h.releaseDirection == direction && h.releaseMatch != null
@@ -154,23 +166,51 @@ public final class LabLink implements LinkDevice {
         }
     }
 
-    private void forward(ByteBuf packet, Direction direction) {
+    /** Hands the packet on; {@code s} is its segment when the rules read it, else null. */
+    private void forward(ByteBuf packet, Direction direction, SegmentEvent s) {
         if (direction == Direction.OUT) {
             inner.send(packet);
-            observer.run();
+            runAfters(s, direction);
+            observer.accept(Direction.OUT);
             return;
         }
-        observer.run();
+        observer.accept(Direction.IN);
         PacketReceiver r = receiver;
         if (r == null) {
             packet.release();
         } else {
             r.onPacket(packet);
         }
+        runAfters(s, direction);
+    }
+
+    private void runAfters(SegmentEvent s, Direction direction) {
+        if (s == null) {
+            return;
+        }
+        for (After a : afters) {
+            if (!a.done && a.direction == direction && a.match.test(s)) {
+                a.done = true;
+                a.action.run();
+            }
+        }
     }
 
     private long now() {
         return loop.clock().nanos() - originNanos;
+    }
+
+    private static final class After {
+        final Direction direction;
+        final Predicate<SegmentEvent> match;
+        final Runnable action;
+        boolean done;
+
+        After(Direction direction, Predicate<SegmentEvent> match, Runnable action) {
+            this.direction = direction;
+            this.match = match;
+            this.action = action;
+        }
     }
 
     private static final class DropRule {
@@ -257,7 +297,7 @@ public final class LabLink implements LinkDevice {
                 return;
             }
             packet = null;
-            forward(p, direction);
+            forward(p, direction, segment);
         }
 
         private void discard() {

@@ -13,6 +13,7 @@ import dev.tuntcp.tcp.TcpConfig;
 import dev.tuntcp.trace.CollectingSink;
 import dev.tuntcp.trace.ConnectionId;
 import dev.tuntcp.trace.Endpoint;
+import dev.tuntcp.trace.SegmentEvent;
 import dev.tuntcp.trace.TraceEvent;
 import dev.tuntcp.trace.TraceState;
 import dev.tuntcp.wire.Ipv4Address;
@@ -121,7 +122,7 @@ public final class LabSession implements AutoCloseable {
                 }));
         link = made[0];
         kernel = new KernelWatch(namespace, host.loop(), trace, origin[0]);
-        link.setObserver(kernel::sample);
+        link.setObserver(kernel::afterPacket);
         host.tcp().tcp().setTraceListener(new TcpTraceBridge(trace, origin[0]));
         host.loop().start("tuntcp-lab-stack");
     }
@@ -155,10 +156,13 @@ public final class LabSession implements AutoCloseable {
     }
 
     /** The connection between the stack's {@code stackPort} and the kernel's {@code kernelPort}; watched from now on. */
-    public ConnectionId connection(int stackPort, int kernelPort) {
+    public ConnectionId connection(int stackPort, int kernelPort) throws Exception {
         ConnectionId id = new ConnectionId(new Endpoint(stackAddress(), stackPort), new Endpoint(kernelAddress(), kernelPort));
         kernel.watch(id);
-        host.loop().execute(kernel::sample); // the state before anything happens (CLOSED or LISTEN)
+        onLoop(() -> {
+            kernel.sample(); // the state before anything happens (CLOSED, or LISTEN once a listener exists)
+            return null;
+        });
         return id;
     }
 
@@ -200,6 +204,22 @@ public final class LabSession implements AutoCloseable {
     public TraceEvent await(String what, Predicate<? super TraceEvent> match, Duration timeout) throws LabFailure {
         return trace.await(match, timeout).orElseThrow(() -> new LabFailure("timed out after "
                 + timeout.toMillis() + " ms waiting for " + what));
+    }
+
+    /**
+     * Waits until segment {@code sent} (one the stack sent) has been handed to the kernel and the
+     * kernel's state sampled after it — i.e. the next step cannot overtake it.
+     */
+    public void awaitHandedOver(SegmentEvent sent) throws LabFailure {
+        List<TraceEvent> seen = new ArrayList<>();
+        await("the kernel to take " + sent, e -> {
+            if (e == sent) {
+                seen.add(e);
+                return false;
+            }
+            return !seen.isEmpty() && e instanceof dev.tuntcp.trace.StateChange sc
+                    && sc.side() == dev.tuntcp.trace.Side.PEER;
+        });
     }
 
     /** Waits until the kernel has been observed in {@code state}; fails the step otherwise. */

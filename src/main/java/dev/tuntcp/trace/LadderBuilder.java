@@ -46,6 +46,16 @@ public final class LadderBuilder {
             if (e instanceof SegmentEvent s) {
                 bases.learn(s);
                 Drop drop = drops.dropOf.get(s);
+                if (observedBeforeSending != null && s.sender() == Side.PEER
+                        && inference.after(s, drop == null, Side.PEER) != observedBeforeSending) {
+                    // The peer was already in the observed state before this segment reached us, and the
+                    // segment does not explain it (e.g. the application closed while its data was on the
+                    // way): show the observation on a row of its own, before the segment.
+                    StateCell cell = observed(observedBeforeSending, shown, inference);
+                    peerRow[0] = rows.size();
+                    rows.add(row(s.nanos(), null, left, null, cell, ""));
+                    observedBeforeSending = null;
+                }
                 inference.onSegment(s, drop == null);
                 StateCell stack = stackReported ? reported(s, shown, inference) : inferred(Side.STACK, shown, inference);
                 StateCell peer;
@@ -62,7 +72,7 @@ public final class LadderBuilder {
             } else if (e instanceof StateChange sc && sc.side() == Side.PEER) {
                 if (sc.to() == shown[Side.PEER.ordinal()].state()) {
                     confirm(rows, peerRow[0], left, shown);
-                } else if (nextIsSentByPeer(events, i)) {
+                } else if (!justAfterStackSegment(events, i) && nextIsSentByPeer(events, i)) {
                     observedBeforeSending = sc.to(); // shown on that segment's row: its sender's state
                 } else if (lastArrowFromStack(rows, left)) {
                     // The peer's state after receiving our latest segment: shown on that segment's row.
@@ -137,6 +147,17 @@ public final class LadderBuilder {
             }
             if (e instanceof StateChange || e instanceof Drop) {
                 return false;
+            }
+        }
+        return false;
+    }
+
+    /** True when the event before index {@code i} (notes aside) is a segment the stack sent. */
+    private static boolean justAfterStackSegment(List<TraceEvent> events, int i) {
+        for (int j = i - 1; j >= 0; j--) {
+            TraceEvent e = events.get(j);
+            if (!(e instanceof Annotation)) {
+                return e instanceof SegmentEvent s && s.sender() == Side.STACK;
             }
         }
         return false;

@@ -32,8 +32,12 @@ public final class SeqBases {
         Bases b = bases.computeIfAbsent(segment.connection(), k -> new Bases());
         int dir = segment.direction().ordinal();
         // The first segment of a direction fixes its base: normally the SYN, whose ISN is relative 0.
-        // An RST answering a stray segment copies its seq from that segment (RFC 9293 §3.10.7.1) and
-        // so shows as 0 as well.
+        // An RST does not: it copies its seq from the segment it answers (RFC 9293 §3.10.7.1), so
+        // numbering from it would show "seq 0" for a number that came from the other side; it stays
+        // absolute until a real segment of its direction sets the base.
+        if (segment.isRst() && !b.known[dir]) {
+            return;
+        }
         if (!b.known[dir] || segment.isSyn() && !segment.isRst()) {
             b.base[dir] = segment.seq();
             b.known[dir] = true;

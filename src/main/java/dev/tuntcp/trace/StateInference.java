@@ -66,6 +66,22 @@ final class StateInference {
         return null;
     }
 
+    /** The state {@code side} would be in after {@code s}, without applying it. */
+    TraceState after(SegmentEvent s, boolean delivered, Side side) {
+        StateInference copy = new StateInference(this);
+        copy.onSegment(s, delivered);
+        return copy.state(side);
+    }
+
+    private StateInference(StateInference o) {
+        System.arraycopy(o.state, 0, state, 0, 2);
+        System.arraycopy(o.iss, 0, iss, 0, 2);
+        System.arraycopy(o.finSeq, 0, finSeq, 0, 2);
+        System.arraycopy(o.finReceived, 0, finReceived, 0, 2);
+        System.arraycopy(o.passive, 0, passive, 0, 2);
+        System.arraycopy(o.opensActively, 0, opensActively, 0, 2);
+    }
+
     TraceState state(Side side) {
         return state[side.ordinal()];
     }
