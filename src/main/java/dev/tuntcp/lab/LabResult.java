@@ -14,13 +14,14 @@ import java.util.List;
  * link's interventions, the kernel's observed states), the checks and the explanation.
  *
  * @param scenario the scenario's name
+ * @param namespace the network namespace it ran in (deleted by now)
  * @param connection the connection the scenario watched, or null when it never got that far
  * @param events every recorded event, in order
  * @param checks what the scenario expected and whether it saw it
  * @param explanation paragraphs tied to this run's numbers
  * @param error why the run stopped early, or null
  */
-public record LabResult(String scenario, ConnectionId connection, List<TraceEvent> events, List<Check> checks,
+public record LabResult(String scenario, String namespace, ConnectionId connection, List<TraceEvent> events, List<Check> checks,
                         List<String> explanation, String error) {
     public LabResult {
         events = List.copyOf(events);

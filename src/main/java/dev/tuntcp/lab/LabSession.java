@@ -270,7 +270,7 @@ public final class LabSession implements AutoCloseable {
 
     /** Everything recorded so far as a result (call when the scenario is done). */
     public LabResult result(String scenario, String error) {
-        return new LabResult(scenario, kernel == null ? null : kernel.watched(),
+        return new LabResult(scenario, namespace, kernel == null ? null : kernel.watched(),
                 trace == null ? List.of() : trace.snapshot(), checks, explanation, error);
     }
 

@@ -13,7 +13,6 @@ import dev.tuntcp.trace.SegmentEvent;
 import dev.tuntcp.trace.TraceState;
 import dev.tuntcp.wire.TcpFlags;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,6 +25,7 @@ class LabScenariosKernelTest {
 
     private static LabResult run(String name) throws Exception {
         LabResult r = Lab.run(Scenarios.named(name).orElseThrow(), null);
+        assertFalse(Netns.exists(r.namespace()), "namespace " + r.namespace() + " left behind");
         assertNull(r.error(), name + " did not finish: " + r.error() + "\n" + r.checks());
         assertTrue(r.passed(), name + " checks: " + r.checks());
         return r;
@@ -34,11 +34,6 @@ class LabScenariosKernelTest {
     private static SegmentEvent nth(List<SegmentEvent> segments, int i) {
         assertTrue(segments.size() > i, "only " + segments.size() + " segments: " + segments);
         return segments.get(i);
-    }
-
-    @AfterEach
-    void noNamespaceLeft() {
-        assertFalse(Netns.list().stream().anyMatch(n -> n.startsWith(LabSession.PREFIX)), "lab namespace left behind");
     }
 
     @Test
@@ -76,6 +71,7 @@ class LabScenariosKernelTest {
     @Test
     void synToAClosedPortIsAnsweredWithRstAck(TestNamespace unused) throws Exception {
         LabResult r = run("closed-port");
+        assertTrue(r.namespace().startsWith(LabSession.PREFIX), r.namespace());
         List<SegmentEvent> s = r.segments();
         SegmentEvent rst = nth(s, 1);
         assertEquals(Direction.IN, rst.direction());
@@ -155,6 +151,7 @@ class LabScenariosKernelTest {
         LabResult r = null;
         for (int attempt = 0; attempt < 3 && (r == null || !r.passed()); attempt++) {
             r = Lab.run(Scenarios.named("fin-ack-combined").orElseThrow(), null);
+            assertFalse(Netns.exists(r.namespace()), "namespace " + r.namespace() + " left behind");
             assertNull(r.error(), r.error());
             assertTrue(r.checks().get(1).passed(), "the kernel's FIN acknowledges ours: " + r.checks());
         }

@@ -24,7 +24,8 @@ class LadderTextTest {
                 Arguments.of("closed-port", TraceScript.closedPort()),
                 Arguments.of("stale-syn-ack", TraceScript.staleSynAck()),
                 Arguments.of("lost-last-ack", TraceScript.lostLastAck()),
-                Arguments.of("simultaneous", TraceScript.simultaneous()));
+                Arguments.of("simultaneous", TraceScript.simultaneous()),
+                Arguments.of("observed-by-the-lab", TraceScript.observedByTheLab()));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -106,6 +107,22 @@ class LadderTextTest {
         // The observation confirms the inferred FIN-WAIT-2: the same cell loses its mark, no extra row.
         assertEquals(List.of("CLOSED*", "SYN-SENT*", "ESTABLISHED*", "FIN-WAIT-1*", "FIN-WAIT-2", "TIME-WAIT*"), peer);
         assertTrue(LadderText.render(script.events(), LadderOptions.defaults()).contains("FIN-WAIT-2 |"));
+    }
+
+    @Test
+    void theLabsObservationsAreShownUnmarkedOnTheirSegments() {
+        Ladder ladder = LadderBuilder.build(ConnectionTrace.single(TraceScript.observedByTheLab().events()),
+                LadderOptions.defaults());
+        List<String> peer = new ArrayList<>();
+        for (Row r : ladder.rows()) {
+            cell(peer, r.left());
+        }
+        // FIN-WAIT-1 was seen before the data arrived, which the data does not explain: its own row.
+        assertEquals(List.of("CLOSED", "SYN-SENT", "ESTABLISHED", "FIN-WAIT-1", "FIN-WAIT-2", "TIME-WAIT"), peer);
+        assertFalse(ladder.anyInferred());
+        Row finWait1 = ladder.rows().stream().filter(r -> r.left() != null && r.left().text().equals("FIN-WAIT-1"))
+                .findFirst().orElseThrow();
+        assertEquals(null, finWait1.arrow());
     }
 
     @Test

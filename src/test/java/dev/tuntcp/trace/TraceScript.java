@@ -180,6 +180,28 @@ final class TraceScript {
      * The stack closes first; the peer's FIN comes after its ACK; the stack's last ACK is lost, the
      * peer retransmits its FIN and TIME-WAIT re-ACKs it; 2×MSL later the connection goes.
      */
+    /**
+     * The lab's kind of trace: the kernel's states as observed from its socket table — after each
+     * segment handed to the kernel (always) and before each segment from it (when changed) — with
+     * the kernel's application closing while its data is on the way (FIN-WAIT-1 seen before the
+     * data arrives).
+     */
+    static TraceScript observedByTheLab() {
+        return new TraceScript(TraceState.LISTEN)
+                .peerObserved(TraceState.CLOSED)
+                .peerObserved(TraceState.SYN_SENT)
+                .in(S, X, 0, 0, LINUX_SYN).to(TraceState.SYN_RECEIVED)
+                .out(S | A, Y, X + 1, 0).peerObserved(TraceState.ESTABLISHED)
+                .in(A, X + 1, Y + 1, 0).to(TraceState.ESTABLISHED)
+                .peerObserved(TraceState.FIN_WAIT_1)
+                .in(P | A, X + 1, Y + 1, 5)
+                .out(A, Y + 1, X + 6, 0).peerObserved(TraceState.FIN_WAIT_1)
+                .in(F | A, X + 6, Y + 1, 0).to(TraceState.CLOSE_WAIT)
+                .out(A, Y + 1, X + 7, 0).peerObserved(TraceState.FIN_WAIT_2)
+                .to(TraceState.LAST_ACK).out(F | A, Y + 1, X + 7, 0).peerObserved(TraceState.TIME_WAIT)
+                .in(A, X + 7, Y + 2, 0).to(TraceState.CLOSED);
+    }
+
     static TraceScript lostLastAck() {
         return new TraceScript(KERNEL, Endpoint.of("10.13.0.2", 40000), TraceState.CLOSED)
                 .to(TraceState.SYN_SENT).out(S, X, 0, 0)
