@@ -34,7 +34,7 @@ import java.util.concurrent.locks.LockSupport;
 public final class KernelWatch implements AutoCloseable {
     private final EventLoop loop;
     private final TraceSink trace;
-    private final long originNanos;
+    private long originNanos;
     private final Path table;
     private final Path table6;
     private final CountDownLatch stop = new CountDownLatch(1);
@@ -72,6 +72,11 @@ public final class KernelWatch implements AutoCloseable {
         anchor.start();
         this.table = where.get(10, TimeUnit.SECONDS);
         this.table6 = table.resolveSibling("tcp6");
+    }
+
+    /** Counts trace time from {@code nanos} (loop clock) from now on. Call on the event loop. */
+    public void setOrigin(long nanos) {
+        this.originNanos = nanos;
     }
 
     /** Watches connection {@code id} from now on (seen from the stack: remote = the kernel). */

@@ -37,7 +37,7 @@ public final class LabLink implements LinkDevice {
     private final LinkDevice inner;
     private final EventLoop loop;
     private final TraceSink trace;
-    private final long originNanos;
+    private long originNanos;
     private final PacketView view = new PacketView();
     private final List<DropRule> drops = new CopyOnWriteArrayList<>();
     private final List<Hold> holds = new CopyOnWriteArrayList<>();
@@ -60,6 +60,11 @@ public final class LabLink implements LinkDevice {
      */
     public void setObserver(java.util.function.Consumer<Direction> observer) {
         this.observer = observer;
+    }
+
+    /** Counts trace time from {@code nanos} (loop clock) from now on. Call on the event loop. */
+    public void setOrigin(long nanos) {
+        this.originNanos = nanos;
     }
 
     /** Loses the {@code n}-th (1-based) segment travelling in {@code direction} that matches, once. */

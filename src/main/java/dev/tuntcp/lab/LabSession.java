@@ -123,7 +123,6 @@ public final class LabSession implements AutoCloseable {
         link = made[0];
         kernel = new KernelWatch(namespace, host.loop(), trace, origin[0]);
         link.setObserver(kernel::afterPacket);
-        host.tcp().tcp().setTraceListener(new TcpTraceBridge(trace, origin[0]));
         host.loop().start("tuntcp-lab-stack");
     }
 
@@ -160,6 +159,11 @@ public final class LabSession implements AutoCloseable {
         ConnectionId id = new ConnectionId(new Endpoint(stackAddress(), stackPort), new Endpoint(kernelAddress(), kernelPort));
         kernel.watch(id);
         onLoop(() -> {
+            // The trace starts now: time 0 is just before the scenario's first step.
+            long origin = host.loop().clock().nanos();
+            link.setOrigin(origin);
+            kernel.setOrigin(origin);
+            host.tcp().tcp().setTraceListener(new TcpTraceBridge(trace, origin));
             kernel.sample(); // the state before anything happens (CLOSED, or LISTEN once a listener exists)
             return null;
         });
