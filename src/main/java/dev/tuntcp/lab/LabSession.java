@@ -53,6 +53,8 @@ public final class LabSession implements AutoCloseable {
     public static final int KERNEL_CLIENT_PORT = 40000;
     /** How long one step may take before the scenario fails. */
     public static final Duration STEP = Duration.ofSeconds(5);
+    /** How long setting up the namespace and the TUN device may take (generous: a busy machine). */
+    static final Duration SETUP = Duration.ofSeconds(30);
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final String namespace;
@@ -101,11 +103,11 @@ public final class LabSession implements AutoCloseable {
     }
 
     private void start(Path pcap) throws Exception {
-        Netns.exec(namespace, STEP, "ip", "link", "set", "lo", "up");
+        Netns.exec(namespace, SETUP, "ip", "link", "set", "lo", "up");
         trace = new CollectingSink();
         long[] origin = new long[1];
         LabLink[] made = new LabLink[1];
-        host = Netns.call(namespace, STEP, () -> TunHost.open("tt0", Ipv4Address.parse(STACK_ADDRESS),
+        host = Netns.call(namespace, SETUP, () -> TunHost.open("tt0", Ipv4Address.parse(STACK_ADDRESS),
                 PeerAddress.parse(KERNEL_ADDRESS + "/24"), 0, labConfig(), loop -> device -> {
                     origin[0] = loop.clock().nanos();
                     LinkDevice inner = device;
