@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tuntcp.link.Netns;
 import dev.tuntcp.testing.KernelTest;
+import dev.tuntcp.testing.Rfc9293;
 import dev.tuntcp.testing.TestNamespace;
 import dev.tuntcp.trace.Direction;
 import dev.tuntcp.trace.SegmentEvent;
@@ -108,6 +109,7 @@ class LabScenariosKernelTest {
     }
 
     @Test
+    @Rfc9293("MUST-10")
     void simultaneousOpenPassesSynReceivedOnBothSides(TestNamespace unused) throws Exception {
         LabResult r = run("simultaneous-open");
         long syns = r.segments().stream().filter(x -> x.isSyn() && !x.isAck()).count();

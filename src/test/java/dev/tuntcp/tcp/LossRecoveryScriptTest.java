@@ -1,5 +1,6 @@
 package dev.tuntcp.tcp;
 
+import dev.tuntcp.testing.Rfc9293;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -37,6 +38,7 @@ class LossRecoveryScriptTest {
             """;
 
     @Test
+    @Rfc9293("MUST-19")
     void fastRetransmitOnTheThirdDuplicateAckAfterLimitedTransmitThenPartialAck() {
         script().run(ESTABLISHED + """
                 # RFC 6928: IW = min(10*MSS, max(2*MSS, 14600)) = 10 segments of 1000
@@ -157,6 +159,7 @@ class LossRecoveryScriptTest {
     }
 
     @Test
+    @Rfc9293("MUST-18")
     void rtoFollowsRfc6298FromSamplesAndKarnIgnoresRetransmittedSegments() {
         script().run("""
                 listen
@@ -216,6 +219,7 @@ class LossRecoveryScriptTest {
     }
 
     @Test
+    @Rfc9293({"MUST-19", "MUST-20"})
     void rtoBacksOffThenTheRetryLimitTimesTheConnectionOut() {
         new SegmentScript(TestAllocator.config().dataRetries(3)).run(ESTABLISHED + """
                 write 100

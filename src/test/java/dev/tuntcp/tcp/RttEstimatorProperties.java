@@ -3,6 +3,7 @@ package dev.tuntcp.tcp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tuntcp.testing.Rfc9293;
 import java.util.List;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -20,6 +21,7 @@ class RttEstimatorProperties {
      * within [min, max].
      */
     @Property(tries = 500)
+    @Rfc9293("MUST-18")
     void rtoAlwaysWithinMinAndMax(@ForAll @LongRange(min = 1, max = 5_000) long minMs,
                                   @ForAll @LongRange(min = 0, max = 120_000) long extraMs,
                                   @ForAll @Size(max = 60) List<@LongRange(min = -3, max = 400_000_000_000L) Long> ops) {
@@ -50,6 +52,7 @@ class RttEstimatorProperties {
      * on nanoseconds, so each step may round down by under 1 ns; the error stays bounded).
      */
     @Property(tries = 500)
+    @Rfc9293("MUST-18")
     void followsTheFormulasOfSection2(@ForAll @Size(min = 1, max = 80) List<@LongRange(min = 0, max = 30_000_000_000L) Long> samples) {
         long min = MS;
         long max = 60_000 * MS;
@@ -78,6 +81,7 @@ class RttEstimatorProperties {
 
     /** §5.5: each expiry doubles the RTO up to the maximum; the next valid sample (Karn) ends the backoff. */
     @Property(tries = 300)
+    @Rfc9293({"MUST-18", "MUST-19"})
     void backoffDoublesUpToTheMaximumUntilTheNextSample(@ForAll @LongRange(min = 0, max = 5_000_000_000L) long rtt,
                                                         @ForAll @IntRange(min = 0, max = 20) int expiries) {
         long max = 60_000 * MS;
