@@ -4,7 +4,7 @@ into Markdown tables for docs/benchmarks.md.
 
 ChecksumBench: GB/s from the wall-clock score (ops/s x size / 1e9) and, when the run used
 -prof dev.tuntcp.bench.CpuTimeProfiler, from the benchmark thread's CPU time (size / cpu ns per op);
-ParseBench: ns/op both ways. B/op is -prof gc's gc.alloc.rate.norm.
+ParseBench and ParseStepsBench: ns/op both ways. B/op is -prof gc's gc.alloc.rate.norm.
 
 usage: benchmarks/jmh-table.py [--compact] RESULT.json
   --compact: one cell per implementation, "wall (CPU)", and one B/op column for all of them
@@ -54,8 +54,8 @@ def main(path, compact=False):
             wall = (m["score"] * size / 1e9, number(m["scoreError"]) * size / 1e9)
             cpu_gbps = None if cpu is None else size / cpu[0]
             checksum.setdefault(size, {})[method] = (wall, cpu_gbps, bytes_per_op(r))
-        elif cls == "ParseBench":
-            parse.append((method, (m["score"], number(m["scoreError"])), cpu, bytes_per_op(r)))
+        elif cls in ("ParseBench", "ParseStepsBench"):
+            parse.append((f"{cls}.{method}", (m["score"], number(m["scoreError"])), cpu, bytes_per_op(r)))
     if checksum:
         impls = sorted({i for row in checksum.values() for i in row}, key=lambda i: ORDER.index(i) if i in ORDER else 9)
         if compact:
@@ -95,13 +95,14 @@ def main(path, compact=False):
         print("|---|---:|---:|---:|")
         for method, wall, cpu, alloc in parse:
             cpu_cell = "—" if cpu is None else pm(cpu[0], cpu[1], 1)
-            print(f"| ParseBench.{method} | {pm(wall[0], wall[1], 1)} | {cpu_cell} | {alloc} |")
+            print(f"| {method} | {pm(wall[0], wall[1], 1)} | {cpu_cell} | {alloc} |")
         by = {method: (wall, cpu) for method, wall, cpu, _ in parse}
-        if "linuxSyn" in by and "pcap4jLinuxSyn" in by:
-            w = by["pcap4jLinuxSyn"][0][0] / by["linuxSyn"][0][0]
-            line = f"\npcap4jLinuxSyn ÷ linuxSyn: {w:.0f}× (wall)"
-            if by["linuxSyn"][1] and by["pcap4jLinuxSyn"][1]:
-                line += f", {by['pcap4jLinuxSyn'][1][0] / by['linuxSyn'][1][0]:.0f}× (CPU)"
+        ours, theirs = "ParseBench.linuxSyn", "ParseBench.pcap4jLinuxSyn"
+        if ours in by and theirs in by:
+            w = by[theirs][0][0] / by[ours][0][0]
+            line = f"\npcap4jLinuxSyn ÷ linuxSyn: {w:.1f}× (wall)"
+            if by[ours][1] and by[theirs][1]:
+                line += f", {by[theirs][1][0] / by[ours][1][0]:.1f}× (CPU)"
             print(line)
 
 
