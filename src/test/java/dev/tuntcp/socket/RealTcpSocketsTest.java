@@ -115,4 +115,20 @@ class RealTcpSocketsTest {
             }
         }
     }
+
+    @Test
+    void soLingerZeroMakesCloseAResetForThePeer() throws Exception {
+        SocketOptions lingerZero = OPTIONS.withAbortOnClose(true).withTcpNoDelay(true).withKeepAlive(KeepAlive.DEFAULTS);
+        try (TcpServerSocket server = TcpServerSocket.bind(pair.serverStack, 9, OPTIONS)) {
+            TcpSocket client = TcpSocket.connect(pair.clientStack, "10.13.0.2", 9, lingerZero);
+            try (TcpSocket accepted = server.accept()) {
+                client.getOutputStream().write("partial".getBytes(US_ASCII));
+                assertEquals('p', accepted.getInputStream().read());
+                client.close();
+                SocketException reset = assertThrows(SocketException.class, () -> readAll(accepted.getInputStream()));
+                assertEquals("Connection reset", reset.getMessage());
+                assertEquals(1, pair.clientCounters.get(dev.tuntcp.tcp.TcpStat.LINGER_ABORTS));
+            }
+        }
+    }
 }
