@@ -47,6 +47,14 @@ public final class Connection implements TcpChannel {
     int sndWscale;
     int rcvWscale;
 
+    // --- Options in use (RFC 7323, RFC 2018), settled by the SYNs: see OptionNegotiation ----------
+    /** Both SYNs carried the window-scale option (the shifts above may still be 0). */
+    boolean windowScaleNegotiated;
+    /** Both SYNs carried SACK-permitted: the peer's SACK blocks count, and we send ours. */
+    boolean sackPermitted;
+    /** The timestamps option: TSval clock, TS.Recent, PAWS, RTTM (RFC 7323 §3-§5). */
+    final Timestamps timestamps;
+
     // --- Receive sequence variables (RFC 9293 §3.3.1, Figure 4) -----------------------------------
     /** IRS: initial receive sequence number. */
     int irs;
@@ -100,6 +108,17 @@ public final class Connection implements TcpChannel {
         this.keepalive = new KeepaliveTimer(this);
         this.noDelay = config.noDelay();
         this.sndMss = Math.min(config.mss(), TcpLayer.DEFAULT_SND_MSS);
+        this.timestamps = new Timestamps(this);
+    }
+
+    /**
+     * An RTT measurement in nanoseconds: RFC 7323 §4 RTTM, from the TSecr of each ACK that
+     * acknowledges new data (see {@link Timestamps#onAcceptable}). This is the hook for the RFC 6298
+     * estimator (the tx-cc work): it is a no-op until that lands, and may be fed by other sources
+     * (RFC 6298 timing of one segment per RTT when timestamps are off) as well.
+     */
+    void rttSample(long rttNanos) {
+        // RFC 6298 §2-§3 estimator plugs in here.
     }
 
     /** Sets ISS and the send variables that follow from it (RFC 9293 §3.10.1 OPEN, §3.10.7.2). */

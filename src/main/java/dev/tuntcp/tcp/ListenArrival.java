@@ -51,6 +51,7 @@ final class ListenArrival {
             }
             c.initSendSequence(iss);
             c.setPeerMss(seg.mss);
+            OptionNegotiation.peerSyn(c, seg);
             // The window of a SYN is never scaled (RFC 7323 §2.2). SND.WL1/WL2 are set again when the
             // handshake's ACK arrives (§3.10.7.4 fifth, SYN-RECEIVED).
             c.sndWnd = seg.window;

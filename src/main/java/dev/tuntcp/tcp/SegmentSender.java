@@ -11,24 +11,24 @@ final class SegmentSender {
     private SegmentSender() {
     }
 
-    /** {@code <SEQ=ISS><CTL=SYN>} with our MSS (RFC 9293 §3.10.1 active OPEN). */
+    /** {@code <SEQ=ISS><CTL=SYN>} with our MSS and offered options (RFC 9293 §3.10.1 active OPEN). */
     static void sendSyn(Connection c) {
         Segment out = c.layer.outSegment(c);
         out.seq = c.iss;
         out.flags = Segment.SYN;
         out.window = synWindow(c);
-        out.mss = c.layer.config().mss();
+        OptionNegotiation.offerSyn(c, out);
         c.layer.emit(c, out);
     }
 
-    /** {@code <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>} with our MSS (RFC 9293 §3.10.7.2 third). */
+    /** {@code <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>} with our MSS and agreed options (RFC 9293 §3.10.7.2 third). */
     static void sendSynAck(Connection c) {
         Segment out = c.layer.outSegment(c);
         out.seq = c.iss;
         out.ack = c.rcvNxt;
         out.flags = Segment.SYN | Segment.ACK;
         out.window = synWindow(c);
-        out.mss = c.layer.config().mss();
+        OptionNegotiation.answerSyn(c, out);
         c.layer.emit(c, out);
     }
 

@@ -37,10 +37,16 @@ final class SynchronizedArrival {
             }
         }
 
+        // RFC 7323 §5.3 R1: PAWS (and a segment without the negotiated timestamps) before the
+        // acceptability test.
+        if (c.timestamps.rejects(seg)) {
+            return;
+        }
+
         // First, check the sequence number (the four cases of the acceptability table).
         int segLen = dataLength + (syn ? 1 : 0) + (fin ? 1 : 0);
         int rcvWnd = c.rcvWnd();
-        if (!acceptable(seq, segLen, c.rcvNxt, rcvWnd)) {
+        if (!acceptable(seq, segLen, c.rcvNxt, rcvWnd) && !emptyAtRightEdge(seq, segLen, c.rcvNxt, rcvWnd)) {
             if (rcvWnd == 0 && seq == c.rcvNxt && !syn) {
                 // "If the RCV.WND is zero, no segments will be acceptable, but special allowance should
                 // be made to accept valid ACKs, URGs, and RSTs." The text cannot be taken; a bare FIN
@@ -114,9 +120,12 @@ final class SynchronizedArrival {
             layer.drop(c, seg, TcpDrop.NO_ACK);
             return;
         }
+        int unaBefore = c.sndUna;
         if (!AckArrival.process(c, seg, seq)) {
             return;
         }
+        // RFC 7323 §4.3 TS.Recent and §4.2 RTTM, for a segment that passed the checks so far.
+        c.timestamps.onAcceptable(seg, c.sndUna != unaBefore);
 
         // Sixth, check the URG bit: ESTABLISHED, FIN-WAIT-1, FIN-WAIT-2 track RCV.UP; the data itself
         // is delivered inline (RFC 6093 §4), so there is nothing to signal.
@@ -130,6 +139,16 @@ final class SynchronizedArrival {
         // Seventh and eighth: the segment text and the FIN bit.
         textAndFin(c, seg, seq, dataLength, fin);
         SegmentSender.output(c, false);
+    }
+
+    /**
+     * An empty segment exactly at the right edge, RCV.NXT+RCV.WND: the table rejects it, but it
+     * carries nothing that would not fit, and Linux (tcp_sequence) accepts it. Rejecting it starts an
+     * ACK war when both sides have a whole window of data in flight and lost: each side's ACK sits at
+     * the other's right edge, and each answers the other's ACK with another one.
+     */
+    static boolean emptyAtRightEdge(int segSeq, int segLen, int rcvNxt, int rcvWnd) {
+        return segLen == 0 && rcvWnd > 0 && segSeq == rcvNxt + rcvWnd;
     }
 
     /**

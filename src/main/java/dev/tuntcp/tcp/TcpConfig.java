@@ -11,7 +11,12 @@ import java.util.concurrent.TimeUnit;
  */
 public final class TcpConfig {
     private int mss = 1460;
-    private int receiveBufferSize = 65535;
+    private int receiveBufferSize = 256 * 1024;
+    private boolean windowScaling = true;
+    private boolean timestamps = true;
+    private boolean sack = true;
+    private long delayedAckNanos = TimeUnit.MILLISECONDS.toNanos(40);
+    private int outOfOrderLimit = 256 * 1024;
     private int sendBufferSize = 256 * 1024;
     private long initialRtoNanos = TimeUnit.SECONDS.toNanos(1);
     private long maxRtoNanos = TimeUnit.SECONDS.toNanos(60);
@@ -49,16 +54,84 @@ public final class TcpConfig {
         return this;
     }
 
-    /** Receive buffer per connection; its free space is the advertised window. At most 65535 until window scaling. */
+    /** The largest receive buffer: the window scale of RFC 7323 §2.3 reaches 65535 << 14 (about 1 GiB). */
+    public static final int MAX_RECEIVE_BUFFER = 1 << 30;
+
+    /**
+     * Receive buffer per connection; its free space is the advertised window (RFC 9293 §3.8.6.2).
+     * Above 65535 the window can be offered only when the peer agrees to window scaling (RFC 7323
+     * §2); otherwise a connection advertises at most 65535 of it. Default 256 KiB.
+     */
     public int receiveBufferSize() {
         return receiveBufferSize;
     }
 
     public TcpConfig receiveBufferSize(int value) {
-        if (value < 1 || value > 65535) {
-            throw new IllegalArgumentException("receive buffer must be 1..65535 without window scaling: " + value);
+        if (value < 1 || value > MAX_RECEIVE_BUFFER) {
+            throw new IllegalArgumentException("receive buffer must be 1.." + MAX_RECEIVE_BUFFER + ": " + value);
         }
         this.receiveBufferSize = value;
+        return this;
+    }
+
+    /** Offer and accept the window-scale option (RFC 7323 §2). Default on. */
+    public boolean windowScaling() {
+        return windowScaling;
+    }
+
+    public TcpConfig windowScaling(boolean value) {
+        this.windowScaling = value;
+        return this;
+    }
+
+    /** Offer and accept the timestamps option (RFC 7323 §3: RTTM and PAWS). Default on. */
+    public boolean timestamps() {
+        return timestamps;
+    }
+
+    public TcpConfig timestamps(boolean value) {
+        this.timestamps = value;
+        return this;
+    }
+
+    /** Offer and accept SACK-permitted (RFC 2018) and send SACK blocks. Default on. */
+    public boolean sack() {
+        return sack;
+    }
+
+    public TcpConfig sack(boolean value) {
+        this.sack = value;
+        return this;
+    }
+
+    /**
+     * How long an acknowledgment of in-order data may wait for a second full-sized segment or data
+     * to carry it (RFC 9293 §3.8.6.3, RFC 1122 §4.2.3.2: less than 0.5 s). 0 acknowledges every
+     * segment at once. Default 40 ms (Linux's minimum delayed-ACK time).
+     */
+    public long delayedAckNanos() {
+        return delayedAckNanos;
+    }
+
+    public TcpConfig delayedAckNanos(long value) {
+        if (value < 0 || value >= TimeUnit.MILLISECONDS.toNanos(500)) {
+            throw new IllegalArgumentException("delayed ACK must be 0..499 ms: " + value + " ns");
+        }
+        this.delayedAckNanos = value;
+        return this;
+    }
+
+    /**
+     * Bytes of out-of-order data one connection may hold (counting a fixed overhead per stored
+     * segment), whatever the peer sends; beyond it out-of-order data is dropped and counted.
+     * Default 256 KiB.
+     */
+    public int outOfOrderLimit() {
+        return outOfOrderLimit;
+    }
+
+    public TcpConfig outOfOrderLimit(int value) {
+        this.outOfOrderLimit = nonNegative(value, "out-of-order limit");
         return this;
     }
 

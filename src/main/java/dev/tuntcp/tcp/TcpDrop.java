@@ -44,6 +44,13 @@ public enum TcpDrop {
     SYN_SENT_NO_SYN,
 
     // --- §3.10.7.4 synchronized states ----------------------------------------------------------
+    /**
+     * RFC 7323 §5.3 R1 (PAWS): SEG.TSval older than TS.Recent, an old duplicate from a previous wrap
+     * of the sequence space; answered with an ACK.
+     */
+    PAWS,
+    /** RFC 7323 §3.2: a non-RST segment without the timestamps option once it was negotiated. */
+    TIMESTAMP_MISSING,
     /** First step: the sequence-acceptability test failed; answered with an ACK. */
     SEQ_UNACCEPTABLE,
     /** First step: an RST outside the receive window is silently dropped. */

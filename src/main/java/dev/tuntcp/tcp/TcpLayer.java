@@ -266,6 +266,9 @@ public final class TcpLayer {
     }
 
     void emit(Connection c, Segment out) {
+        if (c != null) {
+            OptionNegotiation.decorate(c, out);
+        }
         count(TcpStat.SEGMENTS_OUT);
         if (out.has(Segment.RST)) {
             count(TcpStat.RESETS_SENT);

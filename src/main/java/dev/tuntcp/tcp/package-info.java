@@ -32,8 +32,11 @@
  * All eleven states, RFC 5961 RST/SYN/ACK checks (without challenge-ACK rate limiting), MSS, a
  * simple RTO with exponential backoff (the retransmission timer also probes a zero window),
  * out-of-order data dropped and acknowledged, TIME-WAIT of 2×MSL with RFC 6191-style reopening,
- * RFC 6528 ISNs. Window scaling, timestamps, SACK, RFC 6298 RTT estimation, congestion control,
- * an out-of-order queue, delayed ACKs, Nagle and a proper persist timer come with the reliability
- * work (the variables are named and the hooks are marked where they plug in).
+ * RFC 6528 ISNs. Options ({@link dev.tuntcp.tcp.OptionNegotiation}): RFC 7323 window scale (a
+ * receive buffer above 64 KiB) and timestamps ({@link dev.tuntcp.tcp.Timestamps}: PAWS, TS.Recent,
+ * RTT samples through {@code Connection.rttSample}), RFC 2018 SACK-permitted. RFC 6298 RTT
+ * estimation, congestion control, an out-of-order queue, delayed ACKs, Nagle and a proper persist
+ * timer come with the reliability work (the variables are named and the hooks are marked where
+ * they plug in).
  */
 package dev.tuntcp.tcp;

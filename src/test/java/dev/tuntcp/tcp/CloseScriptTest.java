@@ -220,7 +220,7 @@ class CloseScriptTest {
     void dataWrittenAndClosedBeforeTheHandshakeEndsGoesOutWithTheFin() {
         new SegmentScript().run("""
                 connect
-                > S 0:0(0) <mss 1460>
+                > S 0:0(0) <mss 1460,sackOK,TS val 0 ecr 0,nop,wscale 3>
                 write 20
                 shutdown
                 state SYN-SENT
@@ -238,7 +238,7 @@ class CloseScriptTest {
     void closeInSimultaneousOpenSynReceivedIsCarriedOutWhenEstablished() {
         new SegmentScript().run("""
                 connect
-                > S 0:0(0) <mss 1460>
+                > S 0:0(0) <mss 1460,sackOK,TS val 0 ecr 0,nop,wscale 3>
                 < S 300:300(0) win 65535 <mss 1460>
                 > S. 0:0(0) ack 301 <mss 1460>
                 shutdown
@@ -460,7 +460,7 @@ class CloseScriptTest {
     void activeCloseByTheClientSide() {
         new SegmentScript().run("""
                 connect
-                > S 0:0(0) <mss 1460>
+                > S 0:0(0) <mss 1460,sackOK,TS val 0 ecr 0,nop,wscale 3>
                 < S. 0:0(0) ack 1 win 65535 <mss 1460>
                 > . 1:1(0) ack 1
                 ~ open

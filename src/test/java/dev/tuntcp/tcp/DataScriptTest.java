@@ -381,7 +381,7 @@ class DataScriptTest {
         // Regression: the SYN's window edge must not be taken relative to an unknown RCV.NXT.
         new SegmentScript(TestAllocator.config().receiveBufferSize(1000)).run("""
                 connect
-                > S 0:0(0) win 1000 <mss 1460>
+                > S 0:0(0) win 1000 <mss 1460,sackOK,TS val 0 ecr 0,nop,wscale 0>
                 < S. 2147549082:2147549082(0) ack 1 win 65535
                 > . 1:1(0) ack 2147549083 win 1000
                 ~ open

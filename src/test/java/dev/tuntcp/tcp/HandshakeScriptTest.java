@@ -32,8 +32,8 @@ class HandshakeScriptTest {
     }
 
     @Test
-    void unsupportedOptionsInTheSynNeverBreakTheHandshake() {
-        new SegmentScript().run("""
+    void optionsTurnedOffAreNotAnsweredAndNeverBreakTheHandshake() {
+        new SegmentScript(TestAllocator.config().windowScaling(false).timestamps(false).sack(false)).run("""
                 listen
                 < S 1000:1000(0) win 64240 <mss 1460,sackOK,TS val 991 ecr 0,nop,wscale 7>
                 > S. 0:0(0) ack 1001 <mss 1460>
@@ -135,7 +135,7 @@ class HandshakeScriptTest {
         new SegmentScript().run("""
                 connect
                 state SYN-SENT
-                > S 0:0(0) win 65535 <mss 1460>
+                > S 0:0(0) win 65535 <mss 1460,sackOK,TS val 0 ecr 0,nop,wscale 3>
                 < S. 5000:5000(0) ack 1 win 30000 <mss 1200>
                 state ESTABLISHED
                 > . 1:1(0) ack 5001 win 65535
@@ -151,13 +151,13 @@ class HandshakeScriptTest {
     void synIsRetransmittedWithExponentialBackoffThenTheOpenTimesOut() {
         new SegmentScript(TestAllocator.config().synRetries(3)).run("""
                 connect
-                > S 0:0(0) <mss 1460>
+                > S 0:0(0) <mss 1460,sackOK,TS val 0 ecr 0,nop,wscale 3>
                 +1s
-                > S 0:0(0) <mss 1460>
+                > S 0:0(0) <mss 1460,sackOK,TS val 1000 ecr 0,nop,wscale 3>
                 +2s
-                > S 0:0(0) <mss 1460>
+                > S 0:0(0) <mss 1460,sackOK,TS val 3000 ecr 0,nop,wscale 3>
                 +4s
-                > S 0:0(0) <mss 1460>
+                > S 0:0(0) <mss 1460,sackOK,TS val 7000 ecr 0,nop,wscale 3>
                 +7999ms
                 state SYN-SENT
                 +1ms
@@ -170,7 +170,7 @@ class HandshakeScriptTest {
     void activeOpenRefusedByReset() {
         new SegmentScript().run("""
                 connect
-                > S 0:0(0) <mss 1460>
+                > S 0:0(0) <mss 1460,sackOK,TS val 0 ecr 0,nop,wscale 3>
                 < R. 0:0(0) ack 1 win 0
                 state CLOSED
                 ~ closed REFUSED
@@ -181,7 +181,7 @@ class HandshakeScriptTest {
     void synSentIgnoresResetWithoutAck() {
         new SegmentScript().run("""
                 connect
-                > S 0:0(0) <mss 1460>
+                > S 0:0(0) <mss 1460,sackOK,TS val 0 ecr 0,nop,wscale 3>
                 < R 0:0(0) win 0
                 drop SYN_SENT_RST_NO_ACK
                 state SYN-SENT
@@ -194,7 +194,7 @@ class HandshakeScriptTest {
         // acknowledges some other ISN; we answer <SEQ=SEG.ACK><CTL=RST> and keep waiting for the right one.
         new SegmentScript().run("""
                 connect
-                > S 0:0(0) <mss 1460>
+                > S 0:0(0) <mss 1460,sackOK,TS val 0 ecr 0,nop,wscale 3>
                 < S. 9000:9000(0) ack 4000 win 65535 <mss 1460>
                 drop SYN_SENT_BAD_ACK
                 > R 4000:4000(0)
@@ -218,7 +218,7 @@ class HandshakeScriptTest {
     void synSentDropsSegmentsWithNeitherSynNorRst() {
         new SegmentScript().run("""
                 connect
-                > S 0:0(0) <mss 1460>
+                > S 0:0(0) <mss 1460,sackOK,TS val 0 ecr 0,nop,wscale 3>
                 < . 7:7(0) ack 1
                 drop SYN_SENT_NO_SYN
                 < P 7:17(10)
@@ -231,7 +231,7 @@ class HandshakeScriptTest {
     void synAckCarryingDataAndFinIsProcessedAfterTheHandshake() {
         new SegmentScript().run("""
                 connect
-                > S 0:0(0) <mss 1460>
+                > S 0:0(0) <mss 1460,sackOK,TS val 0 ecr 0,nop,wscale 3>
                 < SF. 100:110(10) ack 1 win 65535
                 state CLOSE-WAIT
                 > . 1:1(0) ack 112
@@ -246,7 +246,7 @@ class HandshakeScriptTest {
     void dataWrittenInSynSentGoesOutWithTheHandshakeAck() {
         new SegmentScript().run("""
                 connect
-                > S 0:0(0) <mss 1460>
+                > S 0:0(0) <mss 1460,sackOK,TS val 0 ecr 0,nop,wscale 3>
                 write 20
                 < S. 100:100(0) ack 1 win 65535
                 > P. 1:21(20) ack 101
@@ -260,7 +260,7 @@ class HandshakeScriptTest {
         // RFC 9293 §3.5 Figure 8: both SYNs cross; each side goes SYN-SENT → SYN-RECEIVED → ESTABLISHED.
         new SegmentScript().run("""
                 connect
-                > S 0:0(0) <mss 1460>
+                > S 0:0(0) <mss 1460,sackOK,TS val 0 ecr 0,nop,wscale 3>
                 < S 300:300(0) win 65535 <mss 1460>
                 state SYN-RECEIVED
                 > S. 0:0(0) ack 301 <mss 1460>
@@ -277,7 +277,7 @@ class HandshakeScriptTest {
     void simultaneousOpenCompletedByABareAck() {
         new SegmentScript().run("""
                 connect
-                > S 0:0(0) <mss 1460>
+                > S 0:0(0) <mss 1460,sackOK,TS val 0 ecr 0,nop,wscale 3>
                 < S 300:300(0) win 65535 <mss 1460>
                 > S. 0:0(0) ack 301 <mss 1460>
                 < . 301:301(0) ack 1 win 65535
@@ -291,7 +291,7 @@ class HandshakeScriptTest {
     void simultaneousOpenResetMeansRefused() {
         new SegmentScript().run("""
                 connect
-                > S 0:0(0) <mss 1460>
+                > S 0:0(0) <mss 1460,sackOK,TS val 0 ecr 0,nop,wscale 3>
                 < S 300:300(0) win 65535 <mss 1460>
                 > S. 0:0(0) ack 301 <mss 1460>
                 < R 301:301(0)
@@ -461,7 +461,7 @@ class HandshakeScriptTest {
     void closeInSynSentDeletesTheConnectionWithoutASegment() {
         new SegmentScript().run("""
                 connect
-                > S 0:0(0) <mss 1460>
+                > S 0:0(0) <mss 1460,sackOK,TS val 0 ecr 0,nop,wscale 3>
                 close
                 state CLOSED
                 ~ closed CLOSED
@@ -473,7 +473,7 @@ class HandshakeScriptTest {
     void abortInSynSentSendsNothing() {
         new SegmentScript().run("""
                 connect
-                > S 0:0(0) <mss 1460>
+                > S 0:0(0) <mss 1460,sackOK,TS val 0 ecr 0,nop,wscale 3>
                 abort
                 state CLOSED
                 ~ closed ABORTED

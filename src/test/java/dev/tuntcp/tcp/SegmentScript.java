@@ -63,8 +63,21 @@ final class SegmentScript {
     private int lineNo;
     private String lineText;
 
-    /** A copy of one segment TCP sent. */
-    record Sent(int flags, int seq, int ack, int window, String options, byte[] data, int srcPort, int dstPort) {
+    /** Our TSval base (like ISS): TS values in scripts are relative to it once learned. */
+    private int tsBase;
+    private boolean tsKnown;
+
+    /** A copy of one segment TCP sent; {@code header} holds its fields and options (no data). */
+    record Sent(int flags, int seq, int ack, int window, Segment header, byte[] data, int srcPort, int dstPort) {
+    }
+
+    /** The options as the script writes them: our TSval relative to the learned base. */
+    private String options(Sent s) {
+        Segment h = new Segment().copyFrom(s.header);
+        if (h.hasTimestamps && tsKnown) {
+            h.tsVal -= tsBase;
+        }
+        return h.optionsToString();
     }
 
     /**
@@ -189,7 +202,10 @@ final class SegmentScript {
             case "linger0" -> channel().setAbortOnClose(true);
             case "count" -> check(counters.get(TcpStat.valueOf(w[1])) == Long.parseLong(w[2]),
                     w[1] + " is " + counters.get(TcpStat.valueOf(w[1])) + ", expected " + w[2]);
-            case "forget-iss" -> issKnown = false;
+            case "forget-iss" -> {
+                issKnown = false;
+                tsKnown = false;
+            }
             default -> {
                 if (w[0].startsWith("+")) {
                     expectNothingPending();
@@ -222,7 +238,8 @@ final class SegmentScript {
         seg.sackPermitted = s.sackPermitted;
         seg.hasTimestamps = s.timestamps;
         seg.tsVal = (int) s.tsVal;
-        seg.tsEcr = (int) s.tsEcr;
+        // The peer echoes our TSval: relative to our base once it is known (as inbound ACKs to ISS).
+        seg.tsEcr = (int) s.tsEcr + (tsKnown ? tsBase : 0);
         seg.sackBlockCount = s.sackBlocks.length / 2;
         for (int i = 0; i < seg.sackBlockCount; i++) {
             seg.sackLeft[i] = (int) s.sackBlocks[2 * i] + (issKnown ? iss : 0);
@@ -260,8 +277,9 @@ final class SegmentScript {
         if (out.sourceAddress != LOCAL || out.destinationAddress != REMOTE) {
             throw new AssertionError("segment sent between wrong addresses: " + out);
         }
-        String options = out.optionsToString();
-        sent.add(new Sent(out.flags, out.seq, out.ack, out.window, options, data, out.sourcePort, out.destinationPort));
+        Segment header = new Segment().copyFrom(out);
+        header.data = null;
+        sent.add(new Sent(out.flags, out.seq, out.ack, out.window, header, data, out.sourcePort, out.destinationPort));
     }
 
     private void expect(ScriptSegment want) {
@@ -272,6 +290,10 @@ final class SegmentScript {
         if (!issKnown && (got.flags & Segment.SYN) != 0) {
             iss = got.seq - (int) want.seq;
             issKnown = true;
+        }
+        if (!tsKnown && want.timestamps && got.header.hasTimestamps) {
+            tsBase = got.header.tsVal - (int) want.tsVal;
+            tsKnown = true;
         }
         String mismatch = null;
         int relSeq = got.seq - (issKnown ? iss : 0);
@@ -285,7 +307,7 @@ final class SegmentScript {
             mismatch = "ack";
         } else if (want.window != null && got.window != want.window) {
             mismatch = "window";
-        } else if (want.options != null && !want.options.equals(got.options)) {
+        } else if (want.options != null && !want.options.equals(options(got))) {
             mismatch = "options";
         } else if (got.srcPort != localPort || got.dstPort != remotePort) {
             mismatch = "ports";
@@ -316,8 +338,9 @@ final class SegmentScript {
             sb.append(" ack ").append(Integer.toUnsignedString(s.ack));
         }
         sb.append(" win ").append(s.window);
-        if (!s.options.isEmpty()) {
-            sb.append(" <").append(s.options).append('>');
+        String options = options(s);
+        if (!options.isEmpty()) {
+            sb.append(" <").append(options).append('>');
         }
         return sb.toString();
     }
@@ -464,6 +487,9 @@ final class SegmentScript {
             case "CWND" -> c.recovery.cc.cwnd();
             case "SSTHRESH" -> c.recovery.cc.ssthresh();
             case "RTO.MS" -> TimeUnit.NANOSECONDS.toMillis(c.retransmitTimer.rtoNanos());
+            case "SND.WSCALE" -> c.sndWscale;
+            case "RCV.WSCALE" -> c.rcvWscale;
+            case "TS.RECENT" -> Integer.toUnsignedLong(c.timestamps.recent);
             default -> throw new IllegalArgumentException("unknown variable " + name);
         };
         check(have == want, name + " is " + have + ", expected " + want);

@@ -13,8 +13,12 @@ final class TestAllocator {
     private TestAllocator() {
     }
 
-    /** A TcpConfig whose reads come from {@link #POOLED}. */
+    /**
+     * A TcpConfig whose reads come from {@link #POOLED}, acknowledging every segment at once (delayed
+     * ACKs off), so scripts see each ACK right after the segment that caused it; tests of delayed
+     * ACKs turn them on explicitly.
+     */
     static TcpConfig config() {
-        return new TcpConfig().allocator(POOLED);
+        return new TcpConfig().allocator(POOLED).delayedAckNanos(0);
     }
 }
