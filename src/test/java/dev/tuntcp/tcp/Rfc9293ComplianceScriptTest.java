@@ -144,7 +144,7 @@ class Rfc9293ComplianceScriptTest {
         assertEquals(TcpState.LISTEN, passive.layer.listener(SegmentScript.LOCAL_PORT).state());
         new SegmentScript().run("""
                 connect
-                > S 0:0(0) <mss 1460>
+                > S 0:0(0) <mss 1460,sackOK,TS val 0 ecr 0,nop,wscale 3>
                 < S 300:300(0) win 65535 <mss 1460>
                 state SYN-RECEIVED
                 > S. 0:0(0) ack 301 <mss 1460>
@@ -211,7 +211,7 @@ class Rfc9293ComplianceScriptTest {
         Connection active = s.layer.connect(SegmentScript.LOCAL, SegmentScript.LOCAL_PORT, SegmentScript.REMOTE, 40000,
                 IGNORING);
         s.run("""
-                > S 0:0(0) <mss 1460>
+                > S 0:0(0) <mss 1460,sackOK,TS val 0 ecr 0,nop,wscale 3>
                 state SYN-SENT
                 listen
                 remote-port 40001
@@ -238,7 +238,7 @@ class Rfc9293ComplianceScriptTest {
                 """);
         new SegmentScript().run("""
                 connect
-                > S 0:0(0) <mss 1460>
+                > S 0:0(0) <mss 1460,sackOK,TS val 0 ecr 0,nop,wscale 3>
                 < S. 5000:5000(0) ack 1 win 65535 <mss 1460>
                 > . 1:1(0) ack 5001 <>
                 ~ open
@@ -277,7 +277,7 @@ class Rfc9293ComplianceScriptTest {
                 """);
         new SegmentScript(TestAllocator.config().mss(1200)).run("""
                 connect
-                > S 0:0(0) <mss 1200>
+                > S 0:0(0) <mss 1200,sackOK,TS val 0 ecr 0,nop,wscale 3>
                 """);
     }
 

@@ -44,7 +44,9 @@ class SendFlowBackToBackTest {
             "loss=0.03,dup=0.01,reorder=0.02,delay=2ms,corrupt=0.01,seed=6"})
     void aReaderThatStopsForTenSecondsThenResumesGetsEveryByte(String spec) {
         UnpooledByteBufAllocator alloc = new UnpooledByteBufAllocator(false, true);
-        try (WirePair pair = new WirePair(TestAllocator.config(), Impairment.parse(spec), alloc)) {
+        // A 32 KiB receive buffer (the default is 256 KiB since window scaling): even under loss the
+        // window fills, and shuts, well within the stop.
+        try (WirePair pair = new WirePair(TestAllocator.config().receiveBufferSize(32 * 1024), Impairment.parse(spec), alloc)) {
             PersistTimes persist = new PersistTimes();
             pair.a.setTraceListener(persist);
             StreamPeer client = new StreamPeer("client", 2 * MB, StreamPeer.Start.ON_OPEN, true, 11);
