@@ -56,7 +56,7 @@ class ConnectProcessTest {
     }
 
     /**
-     * Our stdin's end (FIN) first: nc -N -l sends its file and shuts down after its own input, so
+     * Our stdin's end (FIN) first: the kernel peer sends its file and shuts down after its own input, so
      * both sides half-close while the other still sends. Both streams byte-exact, exit 0.
      */
     @Test
@@ -66,8 +66,11 @@ class ConnectProcessTest {
         Path kernelSends = dir.resolve("from-kernel");
         Path kernelGot = dir.resolve("to-kernel");
         Files.write(kernelSends, fromKernel);
-        TestNamespace.BackgroundProcess nc = ns.start("sh", "-c",
-                "nc -N -l 5000 < " + kernelSends + " > " + kernelGot);
+        // socat, not nc: OpenBSD nc stops sending its input once it reads the peer's FIN, which
+        // (with window scaling, our 512 KiB and FIN are through quickly) cut the kernel's stream short.
+        // socat half-closes properly: FIN after its input, and it still reads ours (-t: then exits).
+        TestNamespace.BackgroundProcess nc = ns.start("socat", "-t", "30", "TCP-LISTEN:5000,reuseaddr",
+                "SYSTEM:cat " + kernelSends + " & cat > " + kernelGot + "; wait");
         awaitKernel(ns, "-lt 'sport = :5000'");
         try (TuntcpProcess connect = connect(ns, KERNEL, 5000, "--trace")) {
             try (OutputStream stdin = connect.stdin()) {
