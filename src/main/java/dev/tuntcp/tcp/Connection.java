@@ -111,16 +111,6 @@ public final class Connection implements TcpChannel {
         this.timestamps = new Timestamps(this);
     }
 
-    /**
-     * An RTT measurement in nanoseconds: RFC 7323 §4 RTTM, from the TSecr of each ACK that
-     * acknowledges new data (see {@link Timestamps#onAcceptable}). This is the hook for the RFC 6298
-     * estimator (the tx-cc work): it is a no-op until that lands, and may be fed by other sources
-     * (RFC 6298 timing of one segment per RTT when timestamps are off) as well.
-     */
-    void rttSample(long rttNanos) {
-        // RFC 6298 §2-§3 estimator plugs in here.
-    }
-
     /** Sets ISS and the send variables that follow from it (RFC 9293 §3.10.1 OPEN, §3.10.7.2). */
     void initSendSequence(int initialSequence) {
         iss = initialSequence;

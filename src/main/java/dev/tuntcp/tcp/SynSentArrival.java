@@ -53,7 +53,6 @@ final class SynSentArrival {
                 // "SND.UNA should be advanced to equal SEG.ACK (if there is an ACK), and any segments
                 // on the retransmission queue that are thereby acknowledged should be removed."
                 c.sndUna = seg.ack;
-                c.timestamps.rttSample(seg); // RFC 7323 §4.2: the SYN/ACK echoes our SYN's TSval
                 c.retransmitTimer.onProgress();
                 c.retransmitTimer.cancel();
             }
