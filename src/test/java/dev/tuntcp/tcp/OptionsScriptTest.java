@@ -1,5 +1,6 @@
 package dev.tuntcp.tcp;
 
+import dev.tuntcp.testing.Rfc9293;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,6 +20,7 @@ class OptionsScriptTest {
             """;
 
     @Test
+    @Rfc9293({"MUST-5", "MUST-16", "REC-1"})
     void passiveOpenAnswersEveryOfferedOptionAndScalesBothWays() {
         new SegmentScript().run(ESTABLISHED_ALL + """
                 # SYN windows are never scaled (RFC 7323 §2.2); from here on the peer's are << 7
@@ -57,6 +59,7 @@ class OptionsScriptTest {
     }
 
     @Test
+    @Rfc9293("MUST-65")
     void withoutTimestampsNoSegmentCarriesThemAndTheMssIsWhole() {
         new SegmentScript().run("""
                 listen
