@@ -219,7 +219,8 @@ class LossKernelTest {
      * kernel's recovery uses (nstat).
      */
     @Test
-    @Disabled("issue 7: enable once rx's option negotiation and SACK blocks are on main")
+    @Disabled("issue 7: enable once the stack sends SACK blocks (rx's out-of-order queue) — the negotiation half is"
+            + " captureShowsWindowScaleTimestampsAndSackPermittedInBothSyns, enabled")
     void captureShowsWindowScaleTimestampsAndSackNegotiatedAndSackBlocksFromTheStack(TestNamespace router) throws Exception {
         RequiredTools.require("curl", "curl");
         RequiredTools.require("tcpdump", "tcpdump");
@@ -255,6 +256,45 @@ class LossKernelTest {
                         "-T", "fields", "-e", "frame.number").stdout();
                 assertTrue(sacks.lines().count() > 0, "the stack sent SACK blocks");
                 assertTrue(nstat(client, "TcpExtTCPSackRecovery") > 0, "the kernel recovered with the stack's SACK blocks");
+            } finally {
+                capture.kill();
+                client.exec("rm", "-f", pcap);
+            }
+        }
+    }
+
+    /** Window scale, timestamps and SACK-permitted negotiated by the kernel and the stack, read by tshark. */
+    @Test
+    void captureShowsWindowScaleTimestampsAndSackPermittedInBothSyns(TestNamespace router) throws Exception {
+        RequiredTools.require("curl", "curl");
+        RequiredTools.require("tcpdump", "tcpdump");
+        RequiredTools.require("tshark", "tshark");
+        try (TestNamespace client = TestNamespace.create()) {
+            route(client, router);
+            TestNamespace.BackgroundProcess serve = serve(router);
+            String pcap = "/tmp/tuntcp-syn-" + client.name() + ".pcap";
+            TestNamespace.BackgroundProcess capture = client.start("tcpdump", "-Z", "root", "-q", "--immediate-mode", "-U",
+                    "-i", "ve-c", "-s", "128", "-w", pcap, "tcp", "port", "80");
+            try {
+                long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+                while (!capture.stderr().contains("listening on")) {
+                    assertTrue(capture.isAlive() && System.nanoTime() < deadline, "tcpdump did not start: " + capture.stderr());
+                    Thread.sleep(50); // polling another process's output; there is nothing to wait on
+                }
+                getByteExact(client, 1 << 20);
+                ProcessHandle.of(capture.pid()).ifPresent(ProcessHandle::destroy); // SIGTERM: tcpdump flushes and exits
+                capture.waitFor(Duration.ofSeconds(10));
+                stop(serve);
+                String syns = client.execOk("tshark", "-r", pcap, "-Y", "tcp.flags.syn == 1", "-T", "fields", "-E", "separator=|",
+                        "-e", "ip.src", "-e", "tcp.options.wscale.shift", "-e", "tcp.options.timestamp.tsval",
+                        "-e", "tcp.options.sack_perm").stdout();
+                for (String from : new String[] {CLIENT, STACK}) {
+                    String line = syns.lines().filter(l -> l.startsWith(from + "|")).findFirst()
+                            .orElseThrow(() -> new AssertionError("no SYN from " + from + " in " + syns));
+                    String[] f = line.split("\\|", -1);
+                    assertTrue(!f[1].isEmpty() && !f[2].isEmpty() && !f[3].isEmpty(),
+                            "window scale, timestamps and SACK-permitted in the SYN from " + from + ": " + line);
+                }
             } finally {
                 capture.kill();
                 client.exec("rm", "-f", pcap);
