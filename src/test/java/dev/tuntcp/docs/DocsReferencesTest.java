@@ -69,6 +69,48 @@ class DocsReferencesTest {
         assertTrue(missing.isEmpty(), "broken references:\n" + String.join("\n", missing));
     }
 
+    /** GitHub's anchor of a heading: lower case, punctuation dropped (letters of any script kept), spaces to '-'. */
+    static String slug(String heading) {
+        StringBuilder out = new StringBuilder();
+        heading.strip().toLowerCase(java.util.Locale.ROOT).codePoints().forEach(c -> {
+            if (Character.isLetterOrDigit(c) || c == '-' || c == '_') {
+                out.appendCodePoint(c);
+            } else if (c == ' ') {
+                out.append('-');
+            }
+        });
+        return out.toString();
+    }
+
+    static List<String> anchors(String markdown) {
+        List<String> out = new ArrayList<>();
+        for (String line : stripCode(markdown).split("\\n")) {
+            if (line.startsWith("#")) {
+                out.add(slug(line.replaceFirst("^#+ ", "").replace("`", "")));
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void everyAnchorPointsAtAHeading() throws IOException {
+        List<String> missing = new ArrayList<>();
+        Pattern link = Pattern.compile("\\]\\(([^)\\s#]*)#([^)\\s]+)\\)");
+        for (Path page : pages()) {
+            Matcher m = link.matcher(stripCode(Files.readString(page)));
+            while (m.find()) {
+                Path target = m.group(1).isEmpty() ? page : page.getParent().resolve(m.group(1)).normalize();
+                if (Files.exists(target) && target.toString().endsWith(".md")
+                        && !anchors(Files.readString(target)).contains(m.group(2))) {
+                    missing.add(ROOT.relativize(page) + " → " + m.group(1) + "#" + m.group(2));
+                }
+            }
+        }
+        assertTrue(missing.isEmpty(), "anchors without a heading:\n" + String.join("\n", missing));
+        assertTrue(slug("10. ACK 与 FIN：分开发还是合并发").equals("10-ack-与-fin分开发还是合并发"));
+        assertTrue(slug("4. Command-line contract (users rely on it)").equals("4-command-line-contract-users-rely-on-it"));
+    }
+
     @Test
     void everySourceFileTheArchitecturePageNamesExists() throws IOException {
         String page = Files.readString(ROOT.resolve("docs/architecture.md"));
