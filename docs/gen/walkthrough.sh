@@ -10,7 +10,8 @@
 #
 # Usage (as root, from anywhere):  docs/gen/walkthrough.sh [OUT]
 #   OUT defaults to docs/ (regenerate in place); the CI test passes a temporary directory, into which
-#   the pages are copied first. TUNTCP overrides the command that runs tuntcp (default: ./tuntcp).
+#   the pages are copied first. TUNTCP overrides the command that runs tuntcp (default: ./tuntcp,
+#   which runs target/tuntcp.jar: after changing the code, `mvn -q -DskipTests package` first).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 out="${1:-$root/docs}"
