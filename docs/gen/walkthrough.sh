@@ -33,23 +33,40 @@ if [ "${#scenarios[@]}" -eq 0 ]; then
   exit 1
 fi
 
+# fin-ack-combined races the kernel's delayed ACK against its application's close: on a loaded
+# machine the ACK can win every time. Such a scenario keeps its committed figure and ladder (the
+# script then exits 3 instead of 0, after regenerating everything else); any other failure is fatal.
+timing_dependent=" ${WALKTHROUGH_TIMING_DEPENDENT:-fin-ack-combined} "
+kept=()
 for name in "${scenarios[@]}"; do
   echo "walkthrough.sh: lab $name" >&2
+  svg="$out/img/walkthrough/$name.svg"
+  txt="$out/traces/$name.txt"
   ok=0
   for attempt in 1 2 3 4 5; do
-    # Timing-dependent scenarios (fin-ack-combined races the kernel's delayed ACK) may need another
-    # run on a busy machine; a scenario that fails five times fails the script.
     # $tuntcp may be a command with arguments (the CI test passes java … dev.tuntcp.cli.Main).
     # shellcheck disable=SC2086
-    if $tuntcp lab "$name" --no-color --svg "$out/img/walkthrough/$name.svg" > "$out/traces/$name.txt"; then
+    if $tuntcp lab "$name" --no-color --svg "$svg.new" > "$txt.new" && [ -s "$svg.new" ]; then
+      mv "$svg.new" "$svg"
+      mv "$txt.new" "$txt"
       ok=1
       break
     fi
     echo "walkthrough.sh: lab $name failed (attempt $attempt); its output:" >&2
-    cat "$out/traces/$name.txt" >&2
+    cat "$txt.new" >&2
   done
-  [ "$ok" = 1 ] || exit 1
-  test -s "$out/img/walkthrough/$name.svg"
+  rm -f "$svg.new" "$txt.new"
+  if [ "$ok" = 0 ]; then
+    if [[ "$timing_dependent" == *" $name "* ]] && [ -s "$root/docs/img/walkthrough/$name.svg" ] \
+        && [ -s "$root/docs/traces/$name.txt" ]; then
+      echo "walkthrough.sh: KEPT the committed figure of $name: it did not show its timing-dependent outcome in 5 runs (machine too busy)" >&2
+      [ "$svg" -ef "$root/docs/img/walkthrough/$name.svg" ] || cp "$root/docs/img/walkthrough/$name.svg" "$svg"
+      [ "$txt" -ef "$root/docs/traces/$name.txt" ] || cp "$root/docs/traces/$name.txt" "$txt"
+      kept+=("$name")
+    else
+      exit 1
+    fi
+  fi
 done
 
 # Replace each marked block with the ladder: from the column header to the line before the legend
@@ -73,3 +90,7 @@ for page in sys.argv[2:]:
     path.write_text(text, encoding="utf-8")
 PY
 echo "walkthrough.sh: ${#scenarios[@]} scenarios regenerated into $out" >&2
+if [ ${#kept[@]} -gt 0 ]; then
+  echo "walkthrough.sh: kept the committed figures of: ${kept[*]}" >&2
+  exit 3
+fi
