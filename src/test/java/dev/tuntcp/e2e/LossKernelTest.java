@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,6 +24,11 @@ import org.junit.jupiter.api.Test;
  * directions). GET /bytes/N and POST /echo must be byte-exact (sha256) each way; the kernel's own
  * counters ({@code nstat}) and serve's say what happened. Without impairment a large transfer has no
  * retransmission at all.
+ *
+ * <p>Not here yet: POST /echo under loss (kernel-made and {@code --impair}) and SACK blocks sent by
+ * the stack need the receive side's out-of-order queue (issue 7, not on main). Their drafts, which
+ * fail today as they should, are in commit 8d75fc0 of this file; they come back with that queue
+ * rather than sit here disabled (CI runs every kernel test, it skips none).
  */
 @KernelTest
 class LossKernelTest {
@@ -158,22 +162,6 @@ class LossKernelTest {
         }
     }
 
-    /** POST /echo under the same loss: the stack receives out of order too, and the kernel repairs its losses. */
-    @Test
-    @Disabled("issue 7: enable once the receive side's out-of-order queue (rx) is on main — until then every segment"
-            + " after a loss is dropped and the kernel's retransmission timer, backing off, paces the upload")
-    void kernelMadeLossOfThreePercentEachWayEchoIsByteExact(TestNamespace router) throws Exception {
-        RequiredTools.require("curl", "curl");
-        try (TestNamespace client = TestNamespace.create()) {
-            route(client, router);
-            TestNamespace.BackgroundProcess serve = serve(router);
-            kernelLoss(router, 3);
-            echoByteExact(client, LOSSY_BYTES);
-            stop(serve);
-            assertTrue(nstat(client, "TcpRetransSegs") > 0, "the kernel repaired its losses");
-        }
-    }
-
     /**
      * {@code serve --impair} (loss, duplication, reordering, corruption both ways): GET byte-exact, every
      * kind of impairment happened each way, and corrupted packets were caught by the checksums of the
@@ -197,69 +185,6 @@ class LossKernelTest {
             long caughtByKernel = nstat(client, "TcpInCsumErrors") + nstat(router, "IpInHdrErrors")
                     + nstat(router, "IpExtInCsumErrors") + nstat(client, "IpExtInCsumErrors");
             assertTrue(caughtByKernel > 0, "the kernel's checksums caught corrupted packets");
-        }
-    }
-
-    @Test
-    @Disabled("issue 7: enable with kernelMadeLossOfThreePercentEachWayEchoIsByteExact (rx's out-of-order queue)")
-    void servesOwnImpairmentEchoIsByteExact(TestNamespace router) throws Exception {
-        RequiredTools.require("curl", "curl");
-        try (TestNamespace client = TestNamespace.create()) {
-            route(client, router);
-            TestNamespace.BackgroundProcess serve = serve(router, "--impair", IMPAIR);
-            echoByteExact(client, LOSSY_BYTES);
-            stop(serve);
-        }
-    }
-
-    /**
-     * What went over the wire, read by tshark from a capture on the client's side: the kernel and the
-     * stack negotiate window scale, timestamps and SACK (RFC 7323, RFC 2018) in SYN and SYN/ACK, and
-     * under loss the stack, receiving the kernel's upload out of order, sends SACK blocks that the
-     * kernel's recovery uses (nstat).
-     */
-    @Test
-    @Disabled("issue 7: enable once the stack sends SACK blocks (rx's out-of-order queue) — the negotiation half is"
-            + " captureShowsWindowScaleTimestampsAndSackPermittedInBothSyns, enabled")
-    void captureShowsWindowScaleTimestampsAndSackNegotiatedAndSackBlocksFromTheStack(TestNamespace router) throws Exception {
-        RequiredTools.require("curl", "curl");
-        RequiredTools.require("tcpdump", "tcpdump");
-        RequiredTools.require("tshark", "tshark");
-        try (TestNamespace client = TestNamespace.create()) {
-            route(client, router);
-            TestNamespace.BackgroundProcess serve = serve(router);
-            kernelLoss(router, 3);
-            String pcap = "/tmp/tuntcp-loss-" + client.name() + ".pcap";
-            TestNamespace.BackgroundProcess capture = client.start("tcpdump", "-Z", "root", "-q", "--immediate-mode", "-U",
-                    "-i", "ve-c", "-s", "128", "-w", pcap, "tcp", "port", "80");
-            try {
-                long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-                while (!capture.stderr().contains("listening on")) {
-                    assertTrue(capture.isAlive() && System.nanoTime() < deadline, "tcpdump did not start: " + capture.stderr());
-                    Thread.sleep(50); // polling another process's output; there is nothing to wait on
-                }
-                echoByteExact(client, LOSSY_BYTES / 16); // 4 MiB: enough losses to need SACK blocks
-                ProcessHandle.of(capture.pid()).ifPresent(ProcessHandle::destroy); // SIGTERM: tcpdump flushes and exits
-                capture.waitFor(Duration.ofSeconds(10));
-                stop(serve);
-                String syns = client.execOk("tshark", "-r", pcap, "-Y", "tcp.flags.syn == 1", "-T", "fields", "-E", "separator=|",
-                        "-e", "ip.src", "-e", "tcp.options.wscale.shift", "-e", "tcp.options.timestamp.tsval",
-                        "-e", "tcp.options.sack_perm").stdout();
-                for (String from : new String[] {CLIENT, STACK}) {
-                    String line = syns.lines().filter(l -> l.startsWith(from + "|")).findFirst()
-                            .orElseThrow(() -> new AssertionError("no SYN from " + from + " in " + syns));
-                    String[] f = line.split("\\|", -1);
-                    assertTrue(!f[1].isEmpty() && !f[2].isEmpty() && !f[3].isEmpty(),
-                            "window scale, timestamps and SACK-permitted in the SYN from " + from + ": " + line);
-                }
-                String sacks = client.execOk("tshark", "-r", pcap, "-Y", "ip.src == " + STACK + " && tcp.options.sack_le",
-                        "-T", "fields", "-e", "frame.number").stdout();
-                assertTrue(sacks.lines().count() > 0, "the stack sent SACK blocks");
-                assertTrue(nstat(client, "TcpExtTCPSackRecovery") > 0, "the kernel recovered with the stack's SACK blocks");
-            } finally {
-                capture.kill();
-                client.exec("rm", "-f", pcap);
-            }
         }
     }
 
