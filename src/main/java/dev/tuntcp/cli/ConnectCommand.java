@@ -65,6 +65,9 @@ final class ConnectCommand implements Callable<Integer> {
     @Option(names = "--pcap", paramLabel = "FILE", description = "record every packet in and out (pcap, raw IPv4)")
     Path pcap;
 
+    @Option(names = "--cc", paramLabel = "ALGORITHM", description = "congestion control: newreno (default) or cubic")
+    String cc;
+
     @Option(names = "--trace", description = "print one line per TCP segment and state change to stderr")
     boolean trace;
 
@@ -106,16 +109,18 @@ final class ConnectCommand implements Callable<Integer> {
     public Integer call() {
         LinkArguments.Link link;
         int remote;
+        TcpConfig config;
         try {
             link = LinkArguments.validate(addr, peer, mtu);
             remote = validateTarget();
+            config = LinkArguments.tcpConfig(cc);
         } catch (IllegalArgumentException e) {
             return fail(e.getMessage(), ServeCommand.EXIT_USAGE);
         }
         LinkDecorations decorations = new LinkDecorations(pcap, null, trace ? err : null);
         TunHost stack;
         try {
-            stack = TunHost.open(tun, link.address(), link.peer(), link.mtu(), new TcpConfig(), decorations.decorator());
+            stack = TunHost.open(tun, link.address(), link.peer(), link.mtu(), config, decorations.decorator());
         } catch (LinkSetupException e) {
             return fail(e.getMessage(), LinkArguments.exitCode(e));
         }

@@ -2,11 +2,13 @@ package dev.tuntcp.cli;
 
 import dev.tuntcp.link.LinkSetupException;
 import dev.tuntcp.link.PeerAddress;
+import dev.tuntcp.tcp.TcpConfig;
+import dev.tuntcp.tcp.cc.CongestionAlgorithm;
 import dev.tuntcp.wire.Ipv4Address;
 
 /**
  * The link options {@code serve} and {@code connect} share ({@code --addr}, {@code --peer},
- * {@code --mtu}), checked before anything is created. Every problem is an
+ * {@code --mtu}, {@code --cc}), checked before anything is created. Every problem is an
  * {@link IllegalArgumentException} whose message is one line naming the fix.
  */
 final class LinkArguments {
@@ -60,6 +62,18 @@ final class LinkArguments {
             candidate = network + 1;
         }
         return candidate == kernel.address() ? network : candidate;
+    }
+
+    /**
+     * The TCP configuration for {@code --cc} (null: the default, NewReno); throws with a one-line
+     * message naming the accepted values.
+     */
+    static TcpConfig tcpConfig(String cc) {
+        try {
+            return new TcpConfig().congestionControl(cc == null ? CongestionAlgorithm.NEWRENO : CongestionAlgorithm.parse(cc));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--cc: " + e.getMessage());
+        }
     }
 
     /** The exit code for a failed device set-up: 2 for values the user typed wrong, 1 otherwise. */

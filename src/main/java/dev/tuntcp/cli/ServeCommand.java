@@ -12,7 +12,6 @@ import dev.tuntcp.stack.TcpStack;
 import dev.tuntcp.stack.TunHost;
 import dev.tuntcp.stats.HostStats;
 import dev.tuntcp.stats.StatsServer;
-import dev.tuntcp.tcp.TcpConfig;
 import dev.tuntcp.wire.Ipv4Address;
 import java.io.PrintStream;
 import java.net.BindException;
@@ -68,6 +67,9 @@ final class ServeCommand implements Callable<Integer> {
             description = "seeded impairment both ways, e.g. loss=0.05,dup=0.01,reorder=0.02,delay=5ms,corrupt=0.01,seed=7")
     String impair;
 
+    @Option(names = "--cc", paramLabel = "ALGORITHM", description = "congestion control: newreno (default) or cubic")
+    String cc;
+
     @Option(names = "--trace", description = "print one line per TCP segment (with the state change it caused) and per other packet")
     boolean trace;
 
@@ -117,12 +119,13 @@ final class ServeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--impair: " + e.getMessage());
         }
+        LinkArguments.tcpConfig(cc); // --cc checked here, used when the stack is made
         return new Settings(tun, link.address(), link.peer(), link.mtu(), pcap, impairment, trace);
     }
 
     private int serve(Settings s) {
         LinkDecorations decorations = new LinkDecorations(s.pcap(), s.impairment(), s.trace() ? out : null);
-        TunHost host = TunHost.open(s.tun(), s.address(), s.peer(), s.mtu(), new TcpConfig(), decorations.decorator());
+        TunHost host = TunHost.open(s.tun(), s.address(), s.peer(), s.mtu(), LinkArguments.tcpConfig(cc), decorations.decorator());
         int code = 0;
         StatsServer stats = null;
         try {

@@ -24,6 +24,7 @@ class ServeCommandTest {
         "--addr 10.13.0.2 --peer 10.13.0.1/24 --impair loss=2; --impair: bad impairment value loss=2: expected a probability between 0 and 1 (e.g. loss=0.05 or loss=5%)",
         "--addr 10.13.0.2 --peer 10.13.0.1/24 --impair jitter=1ms; --impair: unknown impairment key 'jitter': use loss, dup, reorder, delay, corrupt or seed",
         "--addr 10.13.0.2 --peer 10.13.0.1/24 --mtu 20; bad --mtu 20 — must be between 68 (RFC 791) and 65535",
+        "--addr 10.13.0.2 --peer 10.13.0.1/24 --cc vegas; --cc: unknown congestion control 'vegas': use newreno or cubic",
     })
     void badValuesGetOneLineNamingTheFix(String args, String message) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
