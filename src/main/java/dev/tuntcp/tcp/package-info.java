@@ -29,14 +29,15 @@
  * ({@link dev.tuntcp.tcp.AppEvents}); a handler that throws loses only its own connection.
  *
  * <h2>Scope today</h2>
- * All eleven states, RFC 5961 RST/SYN/ACK checks (without challenge-ACK rate limiting), MSS, a
- * simple RTO with exponential backoff (the retransmission timer also probes a zero window),
+ * All eleven states, RFC 5961 RST/SYN/ACK checks (without challenge-ACK rate limiting), MSS, the
+ * RFC 6298 RTO ({@link dev.tuntcp.tcp.RttEstimator}, Karn, backoff, retry limit), congestion control
+ * behind {@link dev.tuntcp.tcp.cc.CongestionControl} (NewReno, CUBIC) with fast retransmit, RFC 3042
+ * limited transmit, RFC 6582 partial ACKs and RFC 6675 SACK recovery ({@link dev.tuntcp.tcp.LossRecovery},
+ * {@link dev.tuntcp.tcp.SackScoreboard}),
  * out-of-order data dropped and acknowledged, TIME-WAIT of 2×MSL with RFC 6191-style reopening,
  * RFC 6528 ISNs. Options ({@link dev.tuntcp.tcp.OptionNegotiation}): RFC 7323 window scale (a
  * receive buffer above 64 KiB) and timestamps ({@link dev.tuntcp.tcp.Timestamps}: PAWS, TS.Recent,
- * RTT samples through {@code Connection.rttSample}), RFC 2018 SACK-permitted. RFC 6298 RTT
- * estimation, congestion control, an out-of-order queue, delayed ACKs, Nagle and a proper persist
- * timer come with the reliability work (the variables are named and the hooks are marked where
- * they plug in).
+ * RTT samples through {@code Connection.rttSample}), RFC 2018 SACK-permitted. An out-of-order
+ * queue, sending SACK blocks and delayed ACKs come with the receive-side reliability work.
  */
 package dev.tuntcp.tcp;
