@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tuntcp.socket.ConnectionHandler;
-import dev.tuntcp.socket.TcpChannel;
 import dev.tuntcp.stack.TcpStack;
 import dev.tuntcp.tcp.Connection;
 import dev.tuntcp.tcp.TcpConfig;
 import dev.tuntcp.tcp.TcpState;
+import dev.tuntcp.testing.IgnoringHandler;
 import dev.tuntcp.testing.Rfc9293;
 import dev.tuntcp.wire.InternetChecksum;
 import dev.tuntcp.wire.Ipv4Header;
@@ -30,23 +30,7 @@ class Rfc9293IpTest {
     private static final int PEER = IpHarness.PEER;
     private static final int US = IpHarness.US;
 
-    private static final ConnectionHandler QUIET = new ConnectionHandler() {
-        @Override
-        public void onOpen(TcpChannel channel) {
-        }
-
-        @Override
-        public void onReadable(TcpChannel channel) {
-        }
-
-        @Override
-        public void onWritable(TcpChannel channel) {
-        }
-
-        @Override
-        public void onClosed(TcpChannel channel, CloseReason reason) {
-        }
-    };
+    private static final ConnectionHandler QUIET = IgnoringHandler.INSTANCE;
 
     /** What the stack sent, read back: flags, SEQ, ACK, and the first 28 octets (for an ICMP quote). */
     private record Sent(int flags, int seq, int ack, byte[] quote) {

@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.tuntcp.socket.ConnectionHandler;
 import dev.tuntcp.socket.KeepAlive;
-import dev.tuntcp.socket.TcpChannel;
 import dev.tuntcp.stack.VirtualClock;
+import dev.tuntcp.testing.IgnoringHandler;
 import dev.tuntcp.testing.Rfc9293;
 import dev.tuntcp.wire.TcpFlags;
 import dev.tuntcp.wire.TcpOption;
@@ -34,23 +34,7 @@ class Rfc9293ComplianceScriptTest {
             ~ open
             """;
 
-    private static final ConnectionHandler IGNORING = new ConnectionHandler() {
-        @Override
-        public void onOpen(TcpChannel channel) {
-        }
-
-        @Override
-        public void onReadable(TcpChannel channel) {
-        }
-
-        @Override
-        public void onWritable(TcpChannel channel) {
-        }
-
-        @Override
-        public void onClosed(TcpChannel channel, CloseReason reason) {
-        }
-    };
+    private static final ConnectionHandler IGNORING = IgnoringHandler.INSTANCE;
 
     @Test
     @Rfc9293({"MUST-1", "REC-1"})

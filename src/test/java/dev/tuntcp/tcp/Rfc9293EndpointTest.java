@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tuntcp.socket.ConnectionHandler;
-import dev.tuntcp.socket.TcpChannel;
 import dev.tuntcp.stack.Counters;
 import dev.tuntcp.stack.TimerQueue;
 import dev.tuntcp.stack.VirtualClock;
+import dev.tuntcp.testing.IgnoringHandler;
 import dev.tuntcp.testing.Rfc9293;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -32,23 +32,7 @@ class Rfc9293EndpointTest {
     private final TcpLayer layer = new TcpLayer(TestAllocator.config(), timers, new Counters(),
             seg -> sent.add(new Segment().copyFrom(seg)));
 
-    private static final ConnectionHandler QUIET = new ConnectionHandler() {
-        @Override
-        public void onOpen(TcpChannel channel) {
-        }
-
-        @Override
-        public void onReadable(TcpChannel channel) {
-        }
-
-        @Override
-        public void onWritable(TcpChannel channel) {
-        }
-
-        @Override
-        public void onClosed(TcpChannel channel, CloseReason reason) {
-        }
-    };
+    private static final ConnectionHandler QUIET = IgnoringHandler.INSTANCE;
 
     /** Injects a segment from the peer; {@code data} octets of payload (0..). */
     private void in(int from, int fromPort, int to, int toPort, int flags, int seq, int ack, int data) {
