@@ -90,10 +90,19 @@ final class StreamBridge implements ConnectionHandler {
         streams.loopStartFailed(why);
     }
 
-    /** Resets the connection from the loop (e.g. the accept queue is full). */
+    /** Resets the connection from the loop (e.g. its server socket has closed). */
     void reject() {
         streams.loopRejected();
         abort();
+    }
+
+    /** Resets the connection from the loop because the accept queue is full; counted as such. */
+    void rejectAcceptQueueFull() {
+        streams.loopRejected();
+        if (channel != null && !channelGone) {
+            channelGone = true;
+            channel.abortAcceptQueueOverflow();
+        }
     }
 
     private void abort() {

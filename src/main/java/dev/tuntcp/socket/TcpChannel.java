@@ -44,6 +44,15 @@ public interface TcpChannel {
     void abort();
 
     /**
+     * {@link #abort()} for a connection the application's accept queue had no room for, so the stack
+     * can count it under its own name (Linux's ListenOverflows for a full accept queue) rather than
+     * as an ordinary application abort.
+     */
+    default void abortAcceptQueueOverflow() {
+        abort();
+    }
+
+    /**
      * TCP_NODELAY: with {@code true} every write is sent as soon as the window allows; with
      * {@code false} (the default) Nagle's algorithm holds a less-than-full segment while earlier data
      * is unacknowledged, so small writes coalesce (RFC 9293 §3.7.4, RFC 1122 §4.2.3.4, which lets the

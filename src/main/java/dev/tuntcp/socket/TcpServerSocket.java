@@ -75,16 +75,20 @@ public final class TcpServerSocket implements Closeable {
 
     /** Loop thread: the handshake completed. */
     private void established(StreamBridge bridge) {
-        boolean queued;
+        boolean serverClosed;
+        boolean queueFull;
         synchronized (this) {
-            queued = !closed && acceptQueue.size() < options.backlog();
-            if (queued) {
+            serverClosed = closed;
+            queueFull = !closed && acceptQueue.size() >= options.backlog();
+            if (!serverClosed && !queueFull) {
                 acceptQueue.add(bridge);
                 notifyAll();
             }
         }
-        if (!queued) {
-            bridge.reject(); // the application is not keeping up, or has closed: RST
+        if (serverClosed) {
+            bridge.reject(); // nobody will accept it any more: RST
+        } else if (queueFull) {
+            bridge.rejectAcceptQueueFull(); // the application is not keeping up: RST, counted
         }
     }
 

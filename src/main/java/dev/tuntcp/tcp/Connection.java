@@ -360,6 +360,12 @@ public final class Connection implements TcpChannel {
     }
 
     @Override
+    public void abortAcceptQueueOverflow() {
+        layer.count(TcpStat.ACCEPT_QUEUE_OVERFLOWS);
+        UserCalls.abort(this);
+    }
+
+    @Override
     public void setTcpNoDelay(boolean on) {
         noDelay = on;
         if (on) {

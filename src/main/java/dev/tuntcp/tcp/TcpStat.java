@@ -33,6 +33,11 @@ public enum TcpStat {
     SYNCOOKIES_FAILED,
     /** A SYN found its listener's half-open queue full (answered with a cookie, or dropped). */
     LISTEN_OVERFLOWS,
+    /**
+     * A handshake completed but the application's accept queue (its backlog) was full: the new
+     * connection was reset, the ones already queued untouched.
+     */
+    ACCEPT_QUEUE_OVERFLOWS,
     // --- send side: persist, SWS override, keep-alive, linger (RFC 9293 §3.8.6, RFC 1122 §4.2.3.6) ---
     /** Zero-window probes sent by the persist timer. */
     ZERO_WINDOW_PROBES,

@@ -131,4 +131,23 @@ class RealTcpSocketsTest {
             }
         }
     }
+
+    @Test
+    void aFullAcceptQueueResetsOnlyTheNewcomerAndCountsIt() throws Exception {
+        try (TcpServerSocket server = TcpServerSocket.bind(pair.serverStack, 10, OPTIONS.withBacklog(1))) {
+            TcpSocket first = connect(10); // completes and waits in the accept queue (its one place)
+            first.getOutputStream().write("first".getBytes(US_ASCII));
+            TcpSocket second = connect(10); // the handshake completes, then the full queue resets it
+            SocketException reset = assertThrows(SocketException.class, () -> readAll(second.getInputStream()));
+            assertEquals("Connection reset", reset.getMessage());
+            assertEquals(1, pair.serverCounters.get(dev.tuntcp.tcp.TcpStat.ACCEPT_QUEUE_OVERFLOWS));
+            try (TcpSocket accepted = server.accept()) { // the queued connection is untouched
+                byte[] got = new byte[5];
+                new java.io.DataInputStream(accepted.getInputStream()).readFully(got);
+                assertEquals("first", new String(got, US_ASCII));
+            }
+            first.close();
+            second.close();
+        }
+    }
 }
