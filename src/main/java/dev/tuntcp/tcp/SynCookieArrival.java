@@ -11,7 +11,11 @@ final class SynCookieArrival {
     private SynCookieArrival() {
     }
 
-    /** {@code <SEQ=cookie><ACK=SEG.SEQ+1><CTL=SYN,ACK>} with our MSS and nothing we could not rebuild. */
+    /**
+     * {@code <SEQ=cookie><ACK=SEG.SEQ+1><CTL=SYN,ACK>} with our MSS and, when the SYN carried
+     * timestamps, window scale and SACK-permitted as offered, recorded in the TSval (see {@link
+     * SynCookieOptions}); nothing we could not rebuild.
+     */
     static void sendCookie(TcpLayer layer, Listener listener, Segment syn) {
         int cookie = layer.synCookies().make(syn.destinationAddress, syn.destinationPort, syn.sourceAddress,
                 syn.sourcePort, syn.seq, SynCookies.mssIndex(syn.mss));
@@ -26,6 +30,20 @@ final class SynCookieArrival {
         out.flags = Segment.SYN | Segment.ACK;
         out.window = SynCookies.synAckWindow(layer.config());
         out.mss = layer.config().mss();
+        TcpConfig config = layer.config();
+        if (config.timestamps() && syn.hasTimestamps) {
+            int peerShift = config.windowScaling() ? syn.windowScale : -1;
+            boolean sack = config.sack() && syn.sackPermitted;
+            if (peerShift >= 0) {
+                out.windowScale = OptionNegotiation.ourWindowScale(config);
+            }
+            out.sackPermitted = sack;
+            out.hasTimestamps = true;
+            int offset = Timestamps.offset(syn.destinationAddress, syn.destinationPort, syn.sourceAddress, syn.sourcePort);
+            out.tsVal = SynCookieOptions.stamp(Timestamps.at(layer.timers().clock().nanos(), offset),
+                    SynCookieOptions.encode(peerShift, sack));
+            out.tsEcr = syn.tsVal; // RFC 7323 §4.3: echo the SYN's TSval
+        }
         layer.emit(null, out);
     }
 
@@ -54,6 +72,7 @@ final class SynCookieArrival {
         c.rcvNxt = ack.seq;
         c.initSendSequence(iss);
         c.setPeerMss(SynCookies.MSS_TABLE[mssIndex]);
+        restoreOptions(layer, c, ack);
         // What the cookie SYN/ACK offered: its (unscaled) window's right edge, and SND.WL1/WL2 as the
         // LISTEN processing would have set them; the ACK's own window is taken when it is processed.
         c.rcvAdvertisedEdge = ack.seq + SynCookies.synAckWindow(layer.config());
@@ -72,5 +91,24 @@ final class SynCookieArrival {
         SynchronizedArrival.process(c, ack);
         c.events.deliver(c);
         return true;
+    }
+
+    /**
+     * The options the cookie SYN/ACK offered, read back from the ACK's TSecr (RFC 7323 §3.2: a TSecr
+     * is echoed in every ACK once both SYNs carried timestamps). An ACK without timestamps, or with
+     * TSecr 0, means the cookie carried none: the connection runs without options, as its SYN/ACK said.
+     */
+    private static void restoreOptions(TcpLayer layer, Connection c, Segment ack) {
+        TcpConfig config = layer.config();
+        if (!config.timestamps() || !ack.hasTimestamps || ack.tsEcr == 0) {
+            return;
+        }
+        // As if the peer's SYN had arrived with what the cookie recorded: the rules of a queued SYN.
+        Segment syn = new Segment().clear();
+        syn.windowScale = config.windowScaling() ? SynCookieOptions.windowScale(ack.tsEcr) : -1;
+        syn.sackPermitted = SynCookieOptions.sackPermitted(ack.tsEcr);
+        syn.hasTimestamps = true;
+        syn.tsVal = ack.tsVal;
+        OptionNegotiation.peerSyn(c, syn);
     }
 }

@@ -18,10 +18,10 @@ import java.security.SecureRandom;
  * a valid MSS index in the low 24 bits: a blind guess passes with probability about
  * 4 / 2^24 per tick in the window.
  *
- * <p>What a cookie cannot carry is dropped honestly: the cookie SYN/ACK offers no window scaling, no
- * SACK and no timestamps (RFC 7323 §2.2 / RFC 2018: an option not in the SYN/ACK is not in use), so a
- * connection completed from a cookie runs with an unscaled window and without SACK or timestamps.
- * Linux recovers those through bits of the timestamp; this stack does not (yet).
+ * <p>The options a cookie cannot carry (the peer's window-scale shift, SACK-permitted) ride in the
+ * low bits of the SYN/ACK's TSval when the SYN offered timestamps ({@link SynCookieOptions}, as
+ * Linux does); without timestamps they are dropped honestly: the cookie SYN/ACK offers none of them
+ * (RFC 7323 §2.2 / RFC 2018: an option not in the SYN/ACK is not in use).
  *
  * <p>Owned by the event-loop thread; allocation free.
  */

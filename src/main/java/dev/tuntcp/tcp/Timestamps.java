@@ -40,13 +40,23 @@ final class Timestamps {
 
     Timestamps(Connection c) {
         this.c = c;
-        long first8 = (Integer.toUnsignedLong(c.localAddress) << 32) | Integer.toUnsignedLong(c.remoteAddress);
-        this.offset = (int) SipHash.hash12(KEY0, KEY1, first8, (c.localPort << 16) | (c.remotePort & 0xffff));
+        this.offset = offset(c.localAddress, c.localPort, c.remoteAddress, c.remotePort);
+    }
+
+    /** The TSval offset of a 4-tuple (also for a SYN cookie's SYN/ACK, sent before any connection exists). */
+    static int offset(int localAddress, int localPort, int remoteAddress, int remotePort) {
+        long first8 = (Integer.toUnsignedLong(localAddress) << 32) | Integer.toUnsignedLong(remoteAddress);
+        return (int) SipHash.hash12(KEY0, KEY1, first8, (localPort << 16) | (remotePort & 0xffff));
+    }
+
+    /** The TSval of a 4-tuple with offset {@code offset} at clock time {@code nanos}. */
+    static int at(long nanos, int offset) {
+        return (int) TimeUnit.NANOSECONDS.toMillis(nanos) + offset;
     }
 
     /** Our TSval now: milliseconds of the layer's clock plus this connection's offset. */
     int now() {
-        return (int) TimeUnit.NANOSECONDS.toMillis(c.layer.timers().clock().nanos()) + offset;
+        return at(c.layer.timers().clock().nanos(), offset);
     }
 
     /** Sets the option on a segment we send: TSval = now, TSecr = TS.Recent (§3.2, §4.3). */

@@ -76,6 +76,19 @@ class SecurityKernelTest {
             // overflow, and the kernel drops curl's SYN with the flood's: a CPU limit, not TCP's.)
             BackgroundProcess flood = s.ns.start("timeout", "15", "hping3", "-q", "-S", "-p", "80", "-a",
                     "10.13.0.77", "-i", "u500", "-c", "20000", STACK);
+            long cookiesDeadline = System.nanoTime() + 5_000_000_000L;
+            while (s.counter(TcpStat.SYNCOOKIES_SENT) == 0 && System.nanoTime() < cookiesDeadline) {
+                java.util.concurrent.locks.LockSupport.parkNanos(10_000_000L); // poll the counter the flood drives
+            }
+            assertTrue(s.counter(TcpStat.SYNCOOKIES_SENT) > 0, "the flood never filled the backlog: " + s.counters());
+            // A bulk GET while the backlog is full completes through a cookie. The kernel's SYN offered
+            // window scale, SACK and timestamps; the cookie carried them in its TSval and the ACK's
+            // TSecr brought them back: a misread shift would stall the transfer or overrun the window.
+            Netns.ExecResult bulk = s.ns.exec(Duration.ofSeconds(10), "curl", "-sS", "-o", "/dev/null",
+                    "-w", "%{http_code} %{size_download}", "--max-time", "8",
+                    "http://" + STACK + "/bytes/4194304");
+            assertEquals("200 4194304", bulk.stdout(), "a 4 MiB GET through a cookie: " + bulk.describe());
+            assertTrue(s.counter(TcpStat.SYNCOOKIES_RECV) >= 1, "curl's connection came from a cookie: " + s.counters());
             long maxConnections = 0;
             long maxDirect = 0;
             int curls = 0;

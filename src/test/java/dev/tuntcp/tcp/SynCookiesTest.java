@@ -132,38 +132,109 @@ class SynCookiesTest {
         assertEquals(0, h.count(TcpStat.SYNCOOKIES_SENT));
     }
 
+    /** A SYN to port 80 from {@code port} offering MSS 1460 and, as given, window scale, SACK and timestamps. */
+    private static Segment syn(int port, int seq, int windowScale, boolean sack, boolean timestamps) {
+        Segment syn = new Segment();
+        syn.sourceAddress = SecurityHarness.REMOTE;
+        syn.destinationAddress = SecurityHarness.LOCAL;
+        syn.sourcePort = port;
+        syn.destinationPort = 80;
+        syn.flags = Segment.SYN;
+        syn.seq = seq;
+        syn.window = 64240;
+        syn.mss = 1460;
+        syn.windowScale = windowScale;
+        syn.sackPermitted = sack;
+        syn.hasTimestamps = timestamps;
+        syn.tsVal = timestamps ? 12345 : 0;
+        return syn;
+    }
+
+    /** The peer's ACK of a cookie SYN/ACK, echoing its TSval when it has one. */
+    private static Segment ackOf(Segment cookie, int port, int seq, int window) {
+        Segment ack = new Segment();
+        ack.sourceAddress = SecurityHarness.REMOTE;
+        ack.destinationAddress = SecurityHarness.LOCAL;
+        ack.sourcePort = port;
+        ack.destinationPort = 80;
+        ack.flags = Segment.ACK;
+        ack.seq = seq;
+        ack.ack = cookie.seq + 1;
+        ack.window = window;
+        if (cookie.hasTimestamps) {
+            ack.hasTimestamps = true;
+            ack.tsVal = 12346;
+            ack.tsEcr = cookie.tsVal;
+        }
+        return ack;
+    }
+
     @Test
-    void aCookieOffersNoOptionItCannotRebuildAndItsConnectionUsesNone() {
+    void withTimestampsTheCookieCarriesWindowScaleAndSackInItsTsvalAndTheConnectionUsesThem() {
+        SecurityHarness h = new SecurityHarness(TestAllocator.config().receiveBufferSize(1 << 20));
+        h.listen(1);
+        h.inject(1000, Segment.SYN, 100, 0, 65535, 1460, 0);
+        h.advance(5_000_000_000L); // a TSval clock well away from zero
+        h.sent.clear();
+        // A SYN offering window scale 7, SACK and timestamps, as Linux's does, finds the queue full.
+        h.layer.input(syn(1001, 500, 7, true, true));
+        Segment cookie = h.takeLast();
+        assertEquals(Segment.SYN | Segment.ACK, cookie.flags);
+        assertEquals(OptionNegotiation.ourWindowScale(h.layer.config()), cookie.windowScale);
+        assertTrue(cookie.windowScale > 0, "a 1 MiB buffer needs a shift");
+        assertTrue(cookie.sackPermitted && cookie.hasTimestamps);
+        assertEquals(12345, cookie.tsEcr, "RFC 7323 §4.3: the SYN's TSval echoed");
+        assertEquals(7 | 0x10, cookie.tsVal & SynCookieOptions.MASK, "shift 7 and SACK in the low bits");
+        assertEquals(1, h.count(TcpStat.SYNCOOKIES_SENT));
+        assertEquals(1, h.layer.connectionCount(), "still no state for the cookie");
+        // The peer's ACK echoes the TSval: window 1000 << 7, SACK and timestamps in use from here on.
+        h.layer.input(ackOf(cookie, 1001, 501, 1000));
+        Connection c = h.layer.find(SecurityHarness.LOCAL, 80, SecurityHarness.REMOTE, 1001);
+        assertNotNull(c);
+        assertEquals(TcpState.ESTABLISHED, c.tcpState());
+        assertEquals(7, c.sndWscale);
+        assertEquals(cookie.windowScale, c.rcvWscale);
+        assertEquals(1000 << 7, c.sndWnd, "the ACK's window is scaled");
+        assertTrue(c.sackPermitted);
+        assertTrue(c.timestamps.enabled);
+        assertEquals(1460 - OptionNegotiation.TIMESTAMPS_LENGTH, c.sndMss, "cookie MSS less the timestamps");
+        // What it sends carries timestamps echoing the peer's last TSval.
+        assertEquals(20, c.write(io.netty.buffer.Unpooled.wrappedBuffer(new byte[20])));
+        Segment data = h.takeLast();
+        assertTrue(data.hasTimestamps);
+        assertEquals(12346, data.tsEcr);
+    }
+
+    @Property(tries = 200)
+    void theOptionBitsRoundTripAndTheTsvalNeverRunsAhead(@ForAll int now, @ForAll @IntRange(min = -1, max = 20) int shift,
+                                                        @ForAll boolean sack) {
+        int bits = SynCookieOptions.encode(shift, sack);
+        int tsVal = SynCookieOptions.stamp(now, bits);
+        assertTrue(now - tsVal >= 0 && now - tsVal < 64, "at most 63 ms behind the clock, never ahead");
+        assertEquals(shift < 0 ? -1 : Math.min(shift, 14), SynCookieOptions.windowScale(tsVal));
+        assertEquals(sack, SynCookieOptions.sackPermitted(tsVal));
+    }
+
+    @Test
+    void withoutTimestampsACookieOffersNoOptionItCannotRebuildAndItsConnectionUsesNone() {
         SecurityHarness h = new SecurityHarness(TestAllocator.config());
         h.listen(1);
         h.inject(1000, Segment.SYN, 100, 0, 65535, 1460, 0);
         h.sent.clear();
-        // A SYN offering window scale, SACK and timestamps, as Linux's does.
-        Segment syn = new Segment();
-        syn.sourceAddress = SecurityHarness.REMOTE;
-        syn.destinationAddress = SecurityHarness.LOCAL;
-        syn.sourcePort = 1001;
-        syn.destinationPort = 80;
-        syn.flags = Segment.SYN;
-        syn.seq = 500;
-        syn.window = 64240;
-        syn.mss = 1460;
-        syn.windowScale = 7;
-        syn.sackPermitted = true;
-        syn.hasTimestamps = true;
-        syn.tsVal = 12345;
-        h.layer.input(syn);
+        // Window scale and SACK offered, but no timestamps to carry them in.
+        h.layer.input(syn(1001, 500, 7, true, false));
         Segment cookie = h.takeLast();
         assertEquals(Segment.SYN | Segment.ACK, cookie.flags);
         assertEquals(-1, cookie.windowScale, "RFC 7323 §2.2: no window scale in the SYN/ACK, so none is used");
         assertTrue(!cookie.sackPermitted && !cookie.hasTimestamps, "nor SACK nor timestamps");
         assertEquals(1, h.count(TcpStat.SYNCOOKIES_SENT));
-        h.inject(1001, Segment.ACK, 501, cookie.seq + 1, 1000, -1, 0);
+        h.layer.input(ackOf(cookie, 1001, 501, 1000));
         Connection c = h.layer.find(SecurityHarness.LOCAL, 80, SecurityHarness.REMOTE, 1001);
         assertNotNull(c);
         assertEquals(TcpState.ESTABLISHED, c.tcpState());
         assertEquals(0, c.sndWscale, "the peer's window is taken unscaled");
         assertEquals(0, c.rcvWscale);
         assertEquals(1000, c.sndWnd);
+        assertTrue(!c.sackPermitted && !c.timestamps.enabled);
     }
 }
