@@ -37,6 +37,36 @@ class Rfc9293ComplianceScriptTest {
     private static final ConnectionHandler IGNORING = IgnoringHandler.INSTANCE;
 
     @Test
+    @Rfc9293("MUST-23")
+    void withTheDefaultsASynIsRetriedForMoreThanThreeMinutes() {
+        // RFC 9293 §3.8.3: "R2 for a SYN segment MUST be set large enough to provide retransmission
+        // of the segment for at least 3 minutes." Doubling from 1 s, capped at the 60 s maximum RTO.
+        new SegmentScript().run("""
+                connect
+                > S 0:0(0) <mss 1460,sackOK,TS val 0 ecr 0,nop,wscale 3>
+                +1s
+                > S 0:0(0) <mss 1460,sackOK,TS val 1000 ecr 0,nop,wscale 3>
+                +2s
+                > S 0:0(0) <mss 1460,sackOK,TS val 3000 ecr 0,nop,wscale 3>
+                +4s
+                > S 0:0(0) <mss 1460,sackOK,TS val 7000 ecr 0,nop,wscale 3>
+                +8s
+                > S 0:0(0) <mss 1460,sackOK,TS val 15000 ecr 0,nop,wscale 3>
+                +16s
+                > S 0:0(0) <mss 1460,sackOK,TS val 31000 ecr 0,nop,wscale 3>
+                +32s
+                > S 0:0(0) <mss 1460,sackOK,TS val 63000 ecr 0,nop,wscale 3>
+                +60s
+                > S 0:0(0) <mss 1460,sackOK,TS val 123000 ecr 0,nop,wscale 3>
+                +59999ms
+                state SYN-SENT
+                +1ms
+                state CLOSED
+                ~ closed TIMED_OUT
+                """);
+    }
+
+    @Test
     @Rfc9293({"MUST-1", "REC-1"})
     void aWindowAbove32767IsAnUnsignedNumber() {
         // RFC 9293 §3.1: read as a signed 16-bit number, 65535 would be -1 and nothing could be sent.
