@@ -63,6 +63,17 @@ public interface TcpChannel {
     }
 
     /**
+     * R2 of RFC 9293 §3.8.3 for this connection only (MUST-21: "An application MUST be able to set the
+     * value for R2 for a particular connection"): how many times unacknowledged data (or an
+     * unanswered zero-window probe) is retransmitted before the connection is given up as timed out.
+     * The stack's default is {@code TcpConfig.dataRetries()}. Implementations that are not a TCP
+     * connection reject it.
+     */
+    default void setRetransmissionLimit(int retries) {
+        throw new UnsupportedOperationException("a retransmission limit is not supported by " + getClass().getSimpleName());
+    }
+
+    /**
      * SO_KEEPALIVE with its timing (RFC 1122 §4.2.3.6); {@link KeepAlive#OFF} (the default) turns it
      * off. Implementations that are not a TCP connection reject it.
      */

@@ -79,6 +79,8 @@ public final class Connection implements TcpChannel {
     int sndSmallEnd;
     /** SO_LINGER {on, 0}: the application's close() aborts ({@link UserCalls#close}). */
     boolean abortOnClose;
+    /** R2 for data (RFC 9293 §3.8.3): the stack's default unless the application set its own. */
+    int dataRetries;
 
     final SendBuffer sendBuffer;
     final ReceiveBuffer receiveBuffer;
@@ -99,6 +101,7 @@ public final class Connection implements TcpChannel {
         this.remotePort = remotePort;
         this.listener = listener;
         TcpConfig config = layer.config();
+        this.dataRetries = config.dataRetries();
         this.sendBuffer = new SendBuffer(config.sendBufferSize());
         this.receiveBuffer = new ReceiveBuffer(config.receiveBufferSize());
         this.retransmitTimer = new RetransmitTimer(this);
@@ -266,7 +269,7 @@ public final class Connection implements TcpChannel {
                 }
             }
             case ESTABLISHED, CLOSE_WAIT, FIN_WAIT_1, CLOSING, LAST_ACK -> {
-                if (!retransmitTimer.backOff(layer.config().dataRetries())) {
+                if (!retransmitTimer.backOff(dataRetries)) {
                     layer.count(TcpStat.TIMED_OUT);
                     terminate(CloseReason.TIMED_OUT);
                 } else {
@@ -377,6 +380,14 @@ public final class Connection implements TcpChannel {
     @Override
     public void setKeepAlive(dev.tuntcp.socket.KeepAlive keepAlive) {
         this.keepalive.configure(java.util.Objects.requireNonNull(keepAlive, "keepAlive (use KeepAlive.OFF)"));
+    }
+
+    @Override
+    public void setRetransmissionLimit(int retries) {
+        if (retries < 0) {
+            throw new IllegalArgumentException("retransmission limit must be >= 0: " + retries);
+        }
+        dataRetries = retries;
     }
 
     @Override

@@ -95,7 +95,7 @@ final class PersistTimer extends Timer {
             return;
         }
         if (c.sndWnd == 0) {
-            if (unanswered >= c.layer.config().dataRetries()) {
+            if (unanswered >= c.dataRetries) {
                 c.layer.count(TcpStat.PERSIST_TIMEOUTS);
                 c.layer.count(TcpStat.TIMED_OUT);
                 c.terminate(CloseReason.TIMED_OUT);

@@ -255,6 +255,24 @@ class DataScriptTest {
     }
 
     @Test
+    @Rfc9293("MUST-21")
+    void theApplicationSetsR2ForOneConnection() {
+        // The stack's default (10) would keep retrying for minutes; this connection gives up after one.
+        new SegmentScript().run(ESTABLISHED + """
+                retries 1
+                write 10
+                > P. 1:11(10) ack 1
+                +1s
+                > P. 1:11(10) ack 1
+                +1999ms
+                state ESTABLISHED
+                +1ms
+                state CLOSED
+                ~ closed TIMED_OUT
+                """);
+    }
+
+    @Test
     @Rfc9293("MUST-36")
     void zeroWindowFromThePeerIsProbed() {
         new SegmentScript().run(ESTABLISHED + """

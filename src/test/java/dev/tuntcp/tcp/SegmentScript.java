@@ -200,6 +200,7 @@ final class SegmentScript {
             case "keepalive" -> channel().setKeepAlive(w[1].equals("off") ? KeepAlive.OFF
                     : new KeepAlive(parseDuration(w[1]), parseDuration(w[2]), Integer.parseInt(w[3])));
             case "linger0" -> channel().setAbortOnClose(true);
+            case "retries" -> channel().setRetransmissionLimit(Integer.parseInt(w[1]));
             case "count" -> check(counters.get(TcpStat.valueOf(w[1])) == Long.parseLong(w[2]),
                     w[1] + " is " + counters.get(TcpStat.valueOf(w[1])) + ", expected " + w[2]);
             case "forget-iss" -> {
