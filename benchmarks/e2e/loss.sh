@@ -19,29 +19,18 @@
 # exits by itself after a deadline. Needs root, nftables, tcpdump, tshark, curl.
 #
 # usage: benchmarks/e2e/loss.sh [MIB=64] [LOSS_PERCENT=3] [ROUNDS=3] [SEED=7]
-set -euo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-here="$root/benchmarks/e2e"
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=lib.sh
+source "$here/lib.sh" loss-bench
 mib="${1:-64}"
 loss="${2:-3}"
 rounds="${3:-3}"
 seed="${4:-7}"
 bytes=$((mib * 1024 * 1024))
-out="$root/target/loss-bench"
-mkdir -p "$out"
-for tool in curl ip nft tcpdump tshark; do
-  command -v "$tool" >/dev/null || { echo "loss.sh: needs $tool (apt-get install -y nftables tcpdump tshark curl)" >&2; exit 2; }
-done
-py=/usr/bin/python3
-[ -x "$py" ] || py=python3
-jar="$root/target/tuntcp.jar"
-[ -f "$jar" ] || (cd "$root" && mvn -q -B -DskipTests package)
-# shellcheck source=/dev/null
-source "$root/native-setup/jvm-flags.sh"
-java_bin="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+e2e_need curl ip nft tcpdump tshark
+tuntcp=$(e2e_tuntcp_cmd)
 impair="loss=$(awk -v l="$loss" 'BEGIN { printf "%.4f", l / 100 }'),dup=0.01,reorder=0.02,corrupt=0.01,seed=$seed"
 
-tag="$(od -An -N3 -tx1 /dev/urandom | tr -d ' ')"
 # Loss must be made where neither TCP can see it: a random drop in the sending host's own output
 # path is reported back to its TCP (the segment is simply sent again later, no loss at all), so
 # every path has a router namespace in the middle whose FORWARD chain drops LOSS% of the packets
@@ -53,21 +42,8 @@ ns_c1="tt-txf-$tag-c1"; ns_r1="tt-txf-$tag-r1"
 ns_c2="tt-txf-$tag-c2"; ns_r2="tt-txf-$tag-r2"
 ns_c3="tt-txf-$tag-c3"; ns_r3="tt-txf-$tag-r3"; ns_k="tt-txf-$tag-k"
 all_ns=("$ns_c1" "$ns_r1" "$ns_c2" "$ns_r2" "$ns_c3" "$ns_r3" "$ns_k")
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do
-    if kill -0 "$p" 2>/dev/null; then kill -TERM "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; fi
-  done
-  for n in "${all_ns[@]}"; do ip netns del "$n" 2>/dev/null || true; done
-}
-trap cleanup EXIT
-for n in "${all_ns[@]}"; do ip netns add "$n"; ip -n "$n" link set lo up; done
-# link NS1 DEV1 ADDR1/LEN NS2 DEV2 ADDR2/LEN: a veth pair created inside NS1 (never on the host).
-link() {
-  ip -n "$1" link add "$2" type veth peer name "$5" netns "$4"
-  ip -n "$1" addr add "$3" dev "$2"; ip -n "$4" addr add "$6" dev "$5"
-  ip -n "$1" link set "$2" up; ip -n "$4" link set "$5" up
-}
+for n in "${all_ns[@]}"; do e2e_netns "$n"; done
+link() { e2e_veth "$@"; }   # a veth pair created inside NS1 (never on the host)
 link "$ns_c1" ve-c 10.15.0.1/24 "$ns_r1" ve-r 10.15.0.2/24
 link "$ns_c2" ve-c 10.15.0.1/24 "$ns_r2" ve-r 10.15.0.2/24
 link "$ns_c3" ve-c 10.16.0.1/24 "$ns_r3" ve-r 10.16.0.2/24
@@ -93,23 +69,18 @@ NFT
 }
 loss_off() { ip netns exec "$1" nft delete table inet tt_txf_loss 2>/dev/null || true; }
 
-await_line() {
-  for _ in $(seq 1 600); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.05; done
-  echo "loss.sh: no '$2' in $1:" >&2; cat "$1" >&2; return 1
-}
-
 rm -f "$out"/*.log "$out"/*.pcap
 deadline=$(( 300 + rounds * 5 * 200 ))
-# shellcheck disable=SC2046
-ip netns exec "$ns_r1" "$java_bin" $(tuntcp_jvm_flags "$java_bin") -jar "$jar" serve --tun tt0 \
+# shellcheck disable=SC2086
+ip netns exec "$ns_r1" $tuntcp serve --tun tt0 \
     --addr 10.13.0.2 --peer 10.13.0.1/24 > "$out/serve.log" 2>&1 &
-pids+=($!); serve_pid=$!
-# shellcheck disable=SC2046
-ip netns exec "$ns_r2" "$java_bin" $(tuntcp_jvm_flags "$java_bin") -jar "$jar" serve --tun tt0 \
+e2e_track $!; serve_pid=$!
+# shellcheck disable=SC2086
+ip netns exec "$ns_r2" $tuntcp serve --tun tt0 \
     --addr 10.13.0.2 --peer 10.13.0.1/24 --impair "$impair" > "$out/serve-impair.log" 2>&1 &
-pids+=($!); serve_i_pid=$!
+e2e_track $!; serve_i_pid=$!
 ip netns exec "$ns_k" timeout "$deadline" "$py" "$here/kernel_http.py" 10.17.0.2 80 "$deadline" > "$out/kernel.log" 2>&1 &
-pids+=($!)
+e2e_track $!
 await_line "$out/serve.log" "tuntcp: serving"
 await_line "$out/serve-impair.log" "tuntcp: serving"
 await_line "$out/kernel.log" "ready"
@@ -130,7 +101,7 @@ captured() {
   local ns="$1" dev="$2" name="$3"; shift 3
   ip netns exec "$ns" tcpdump -q --immediate-mode -U -i "$dev" -s 96 -B 16384 -w "$out/$name.pcap" tcp port 80 2>"$out/$name.tcpdump.log" &
   local cap=$!
-  pids+=($cap)
+  e2e_track $cap
   await_line "$out/$name.tcpdump.log" "listening on"
   "$@"
   sleep 1
@@ -167,9 +138,7 @@ for r in $(seq 1 "$rounds"); do
 done
 loss_off "$ns_r1"; loss_off "$ns_r3"
 
-median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
 pick() { awk -v k="$1" -v w="$2" -v c="$3" '$1 == k && $2 == w { print $c }' "$out/results" | median; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 c_t=$(pick clean tuntcp 4); c_k=$(pick clean kernel 4)
 n_t=$(pick nft tuntcp 4); n_k=$(pick nft kernel 4); i_t=$(pick impair tuntcp 4)
 s_nt=$(stall nft-tuntcp 10.15.0.1); s_nk=$(stall nft-kernel 10.16.0.1); s_it=$(stall impair-tuntcp 10.15.0.1)
@@ -179,8 +148,8 @@ wait "$serve_pid" 2>/dev/null || true; wait "$serve_i_pid" 2>/dev/null || true
 counter() { awk -v k="$2" '$1 == k { v = $2 } END { print v + 0 }' "$1"; }
 
 echo
-echo "machine: $(nproc) CPUs, $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo), kernel $(uname -r), load $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "java:    $("$java_bin" -version 2>&1 | head -1)"
+machine_line
+java_line
 echo "curl GET /bytes/$bytes, medians of $rounds rounds (MB/s):"
 printf '%-52s %12s %14s %8s\n' "" "tuntcp (TUN)" "kernel (veth)" "ratio"
 printf '%-52s %12s %14s %8s\n' "clean link" "$c_t" "$c_k" "$(ratio "$c_t" "$c_k")"

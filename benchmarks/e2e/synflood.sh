@@ -15,50 +15,29 @@
 # connection by a timeout. Needs root, hping3 and curl.
 #
 # usage: benchmarks/e2e/synflood.sh [SECONDS=10] [RATES="2000 flood"]   (a rate is SYNs/s or "flood")
-set -euo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=lib.sh
+source "$here/lib.sh" synflood-bench
 seconds="${1:-10}"
 rates="${2:-2000 flood}"
-out="$root/target/synflood-bench"
-mkdir -p "$out"
-for tool in hping3 ip; do
-  command -v "$tool" >/dev/null || { echo "synflood.sh: needs $tool" >&2; exit 2; }
-done
-py=/usr/bin/python3
-[ -x "$py" ] || py=python3
-jar="$root/target/tuntcp.jar"
-[ -f "$jar" ] || (cd "$root" && mvn -q -B -DskipTests package)
-# shellcheck source=/dev/null
-source "$root/native-setup/jvm-flags.sh"
-java_bin="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+e2e_need hping3 ip
+tuntcp=$(e2e_tuntcp_cmd)
 
-tag="$(od -An -N4 -tx4 /dev/urandom | tr -d ' ')"
 ns="tt-sec-bench-$tag"
 sock="$out/stats-$tag.sock"
-serve_pid=""
-cleanup() {
-  if [ -n "$serve_pid" ] && kill -0 "$serve_pid" 2>/dev/null; then
-    kill -TERM "$serve_pid" 2>/dev/null || true; wait "$serve_pid" 2>/dev/null || true
-  fi
-  ip netns del "$ns" 2>/dev/null || true
-  rm -f "$sock"
-}
-trap cleanup EXIT
-ip netns add "$ns"
-ip -n "$ns" link set lo up
+e2e_netns "$ns"
 
 rm -f "$out/serve.log"
-# shellcheck disable=SC2046
-ip netns exec "$ns" timeout $(( 60 + 3 * seconds * $(echo "$rates" | wc -w) )) "$java_bin" \
-    $(tuntcp_jvm_flags "$java_bin") -jar "$jar" serve --tun tt0 --addr 10.13.0.2 --peer 10.13.0.1/24 \
+# shellcheck disable=SC2086
+ip netns exec "$ns" timeout $(( 60 + 3 * seconds * $(echo "$rates" | wc -w) )) $tuntcp \
+    serve --tun tt0 --addr 10.13.0.2 --peer 10.13.0.1/24 \
     --stats-socket "$sock" > "$out/serve.log" 2>&1 &
-serve_pid=$!
-for _ in $(seq 1 400); do grep -q "tuntcp: serving" "$out/serve.log" 2>/dev/null && break; sleep 0.05; done
-grep -q "tuntcp: serving" "$out/serve.log" || { echo "synflood.sh: serve did not start:" >&2; cat "$out/serve.log" >&2; exit 1; }
+serve_pid=$!; e2e_track "$serve_pid"
+await_line "$out/serve.log" "tuntcp: serving"
 
 stat() {  # stat NAME: one counter of the running serve
-  # shellcheck disable=SC2046
-  "$java_bin" $(tuntcp_jvm_flags "$java_bin") -jar "$jar" stats --socket "$sock" | awk -v k="$1" '$1 == k { print $2; exit }'
+  # shellcheck disable=SC2086
+  $tuntcp stats --socket "$sock" | awk -v k="$1" '$1 == k { print $2; exit }'
 }
 tun_drops() { ip -n "$ns" -s link show tt0 | awk '/TX:/ { getline; print $4; exit }'; }
 
@@ -116,8 +95,8 @@ for rate in $rates; do
       "$(( synacks / seconds ))" "$(( (c1 - c0) / seconds ))" "$ok" "$failed" "$worst"
 done
 echo
-echo "machine: $(nproc) CPUs, $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo), kernel $(uname -r), load $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "java:    $("$java_bin" -version 2>&1 | head -1)"
+machine_line
+java_line
 echo "(SYN/ACKs/s counts cookies and the stateful SYN/ACKs of new half-open connections; hping3 --flood never reads replies)"
-kill -TERM "$serve_pid" && wait "$serve_pid" || true
-serve_pid=""
+e2e_stop "$serve_pid"
+rm -f "$sock"

@@ -13,61 +13,31 @@
 # transfer has a timeout and the servers exit by themselves after a deadline. Needs root.
 #
 # usage: benchmarks/e2e/tcp-core.sh [MIB=100] [CONNS=1000] [ROUNDS=3]
-set -euo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-here="$root/benchmarks/e2e"
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=lib.sh
+source "$here/lib.sh" tcp-core-bench
 mib="${1:-100}"
 conns="${2:-1000}"
 rounds="${3:-3}"
 bytes=$((mib * 1024 * 1024))
-out="$root/target/tcp-core-bench"
-mkdir -p "$out"
-for tool in curl ip; do
-  command -v "$tool" >/dev/null || { echo "tcp-core.sh: needs $tool" >&2; exit 2; }
-done
-py=/usr/bin/python3
-[ -x "$py" ] || py=python3
-jar="$root/target/tuntcp.jar"
-[ -f "$jar" ] || (cd "$root" && mvn -q -B -DskipTests package)
-# shellcheck source=/dev/null
-source "$root/native-setup/jvm-flags.sh"
-java_bin="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+e2e_need curl ip
+tuntcp=$(e2e_tuntcp_cmd)
 
-tag="$(od -An -N4 -tx4 /dev/urandom | tr -d ' ')"
 ns_s="tt-e2ebench-$tag-s"   # tuntcp and its kernel-side client
 ns_c="tt-e2ebench-$tag-c"   # the kernel server's client
 ns_k="tt-e2ebench-$tag-k"   # the kernel server
-serve_pid=""
-kernel_pid=""
-cleanup() {
-  for p in $serve_pid $kernel_pid; do
-    if kill -0 "$p" 2>/dev/null; then kill -TERM "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; fi
-  done
-  for n in "$ns_s" "$ns_c" "$ns_k"; do ip netns del "$n" 2>/dev/null || true; done
-}
-trap cleanup EXIT
-for n in "$ns_s" "$ns_c" "$ns_k"; do ip netns add "$n"; ip -n "$n" link set lo up; done
+for n in "$ns_s" "$ns_c" "$ns_k"; do e2e_netns "$n"; done
 # The veth pair is created inside the client namespace with its peer in the server's: never on the host.
-ip -n "$ns_c" link add ve-c type veth peer name ve-k netns "$ns_k"
-ip -n "$ns_c" addr add 10.14.0.1/24 dev ve-c
-ip -n "$ns_k" addr add 10.14.0.2/24 dev ve-k
-ip -n "$ns_c" link set ve-c up
-ip -n "$ns_k" link set ve-k up
-
-# Waits (20 s at most) until FILE contains TEXT.
-await_line() {
-  for _ in $(seq 1 400); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.05; done
-  echo "tcp-core.sh: no '$2' in $1:" >&2; cat "$1" >&2; return 1
-}
+e2e_veth "$ns_c" ve-c 10.14.0.1/24 "$ns_k" ve-k 10.14.0.2/24
 
 rm -f "$out/serve.log" "$out/kernel.log"   # a stale readiness line must not count
 deadline=$(( 120 + rounds * (mib / 2 + conns / 50 + 60) ))   # servers exit by themselves after this
-# shellcheck disable=SC2046
-ip netns exec "$ns_s" "$java_bin" $(tuntcp_jvm_flags "$java_bin") -jar "$jar" serve --tun tt0 \
-    --addr 10.13.0.2 --peer 10.13.0.1/24 > "$out/serve.log" 2>&1 &
-serve_pid=$!
+# shellcheck disable=SC2086
+ip netns exec "$ns_s" $tuntcp serve --tun tt0 --addr 10.13.0.2 --peer 10.13.0.1/24 \
+    --stats-socket "$out/stats-$tag.sock" > "$out/serve.log" 2>&1 &
+serve_pid=$!; e2e_track "$serve_pid"
 ip netns exec "$ns_k" timeout "$deadline" "$py" "$here/kernel_http.py" 10.14.0.2 80 "$deadline" > "$out/kernel.log" 2>&1 &
-kernel_pid=$!
+e2e_track $!
 await_line "$out/serve.log" "tuntcp: serving"
 await_line "$out/kernel.log" "ready"
 
@@ -85,8 +55,6 @@ fetch() {
 connections() {
   ip netns exec "$1" timeout 600 "$py" "$here/conns.py" "$2" 80 "$3" | awk '{ print $4, $6 }'
 }
-
-median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
 
 echo "warming up (JIT, caches) ..."
 fetch "$ns_s" 10.13.0.2 $((20 * 1024 * 1024)) > /dev/null
@@ -110,8 +78,8 @@ ft_s=$(pick fetch tuntcp 3); fk_s=$(pick fetch kernel 3)
 ct_s=$(pick conns tuntcp 3); ck_s=$(pick conns kernel 3)
 
 echo
-echo "machine: $(nproc) CPUs, $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo), kernel $(uname -r), load $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "java:    $("$java_bin" -version 2>&1 | head -1)"
+machine_line
+java_line
 echo "medians of $rounds rounds:"
 printf '%-40s %14s %14s %8s\n' "" "tuntcp (TUN)" "kernel (veth)" "ratio"
 printf '%-40s %14s %14s %8s\n' "curl GET /bytes/$bytes: MB/s" "$f_t" "$f_k" "$(awk -v a="$f_t" -v b="$f_k" 'BEGIN { printf "%.2f", a / b }')"
@@ -120,4 +88,3 @@ printf '%-40s %14s %14s %8s\n' "$conns sequential connections: per second" "$c_t
 printf '%-40s %14s %14s\n' "  (seconds)" "$ct_s" "$ck_s"
 echo "(ratio = tuntcp / kernel; raw rounds in $out/results)"
 kill -TERM "$serve_pid" && wait "$serve_pid" || { echo "tcp-core.sh: serve did not stop cleanly" >&2; exit 1; }
-serve_pid=""
