@@ -22,7 +22,7 @@ py=/usr/bin/python3
 # shellcheck source=/dev/null
 source "$root/native-setup/jvm-flags.sh"
 java_bin="${JAVA_HOME:+$JAVA_HOME/bin/}java"
-tag="$(od -An -N4 -tx4 /dev/urandom | tr -d ' ')"
+tag="${E2E_TAG:-$(od -An -N4 -tx4 /dev/urandom | tr -d ' ')}"   # E2E_TAG: a caller that checks the cleanup
 jar="$root/target/tuntcp.jar"
 
 e2e_fail() { echo "$e2e_name: $*" >&2; exit 1; }

@@ -143,7 +143,7 @@ def table_text(meta, table, skipped, goal_list, idle):
              "machine: %s, kernel %s; %s" % (meta["machine"], meta["kernel"], meta["java"] or "tuntcp not run"),
              "serve args: %s; load %s" % (meta["serve_args"] or "(none)", meta["load"]),
              meta["settings"], ""]
-    width = 44
+    width = 48
     header = "%-*s" % (width, "") + "".join("%18s" % HEADINGS[s] for s in SYSTEMS)
     for mtu in sorted(table, key=int):
         lines.append("MTU %s" % mtu + header[len("MTU %s" % mtu):])
@@ -151,6 +151,7 @@ def table_text(meta, table, skipped, goal_list, idle):
             if metric not in table[mtu]:
                 continue
             row_label = "  %s, %s" % (label.replace("the idle", "%d idle" % idle), unit)
+            assert len(row_label) < width, row_label  # the columns are found by position
             lines.append("%-*s" % (width, row_label) + "".join(
                 "%18s" % cell(table[mtu][metric].get(s), metric) for s in SYSTEMS))
     for s in skipped:
