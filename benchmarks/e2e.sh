@@ -222,4 +222,4 @@ if wants tuntcp; then java_version="$("$java_bin" -version 2>&1 | head -1)"; [ -
     --settings "iperf3 ${seconds}s single stream; $conns connections; $rtt_count round trips of 64 B; $idle idle connections" \
     | tee "$report_dir/e2e-table.txt"
 "$py" "$here/chart.py" "$report_dir/e2e.json" "$report_dir/e2e-ratios.svg"
-echo "(json: $report_dir/e2e.json, chart: $report_dir/e2e-ratios.svg, raw: $results)"
+echo "(json: $report_dir/e2e.json, markdown: $report_dir/e2e-table.md, chart: $report_dir/e2e-ratios.svg, raw: $results)"

@@ -13,7 +13,7 @@ from xml.sax.saxutils import escape
 BARS = [("tuntcp", "#1f77b4"), ("pasta", "#ff7f0e"), ("slirp4netns", "#2ca02c")]
 SHOWN = [("up", "kernel → stack (iperf3 -c)"), ("down", "stack → kernel (iperf3 -R)"),
          ("cps", "connections/s"), ("rtt50", "echo round trip p50 (inverted)")]
-LABEL_W, PLOT_W, BAR_H, GAP, TOP = 250, 520, 13, 12, 64
+LABEL_W, PLOT_W, BAR_H, GAP, TOP = 275, 520, 13, 12, 64
 
 
 def speedup(metric, entry):

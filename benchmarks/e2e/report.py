@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Turns the raw lines e2e.sh recorded ("MTU METRIC SYSTEM VALUE", or "MTU skip SYSTEM REASON…")
-into its one table (stdout) and a JSON file for the chart and docs/benchmarks.md: every figure with
+into its one table (stdout, and as Markdown next to the JSON: OUT-table.md) and a JSON file for the chart and docs/benchmarks.md: every figure with
 its ratio to the kernel-over-veth figure of the same MTU in the same run, and each goal of issue 9
 marked met or not met with the figure that decides it.
 
@@ -19,6 +19,7 @@ METRICS = {
     "cps": ("connections/s (open, 32 B echo, close)", "1/s", "higher"),
     "rtt50": ("echo round trip p50, 64 B", "µs", "lower"),
     "rtt99": ("echo round trip p99, 64 B", "µs", "lower"),
+    "rss_before": ("RSS at rest, after the runs above", "MiB", "lower"),
     "rss": ("RSS with the idle connections", "MiB", "lower"),
 }
 
@@ -166,6 +167,26 @@ def table_text(meta, table, skipped, goal_list, idle):
     return "\n".join(lines)
 
 
+def markdown(meta, table, skipped, goal_list, idle):
+    """The same table for docs/benchmarks.md."""
+    lines = ["| MTU | measurement | " + " | ".join(HEADINGS[s] for s in SYSTEMS) + " |",
+             "|---|---|" + "---:|" * len(SYSTEMS)]
+    for mtu in sorted(table, key=int):
+        for metric, (label, unit, _) in METRICS.items():
+            if metric in table[mtu]:
+                name = "%s, %s" % (label.replace("the idle", "%d idle" % idle), unit)
+                lines.append("| %s | %s | %s |" % (mtu, name, " | ".join(
+                    cell(table[mtu][metric].get(s), metric) for s in SYSTEMS)))
+    for s in skipped:
+        lines.append("")
+        lines.append("Skipped at MTU %d: %s — %s." % (s["mtu"], s["system"], s["reason"]))
+    lines += ["", "| issue 9 goal | verdict | figure |", "|---|---|---|"]
+    for g in goal_list:
+        verdict = {True: "**met**", False: "**not met**", None: "n/a"}[g["met"]]
+        lines.append("| %s | %s | %s |" % (g["goal"], verdict, g["figure"]))
+    return "\n".join(lines) + "\n"
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("results")
@@ -188,6 +209,8 @@ def main():
     doc = dict(meta, idle_connections=idle, systems=SYSTEMS,
                metrics={k: {"label": v[0], "unit": v[1], "better": v[2]} for k, v in METRICS.items()},
                mtus=table, skipped=skipped, goals=goal_list)
+    with open(a.json_out[:-len(".json")] + "-table.md" if a.json_out.endswith(".json") else a.json_out + ".md", "w") as f:
+        f.write(markdown(meta, table, skipped, goal_list, idle))
     with open(a.json_out, "w") as f:
         json.dump(doc, f, indent=1, ensure_ascii=False)
         f.write("\n")
