@@ -9,7 +9,7 @@ import java.util.Map;
 
 /**
  * The services {@code serve} offers on its address (DESIGN §4): HTTP on 80, echo on 7 (RFC 862),
- * discard on 9 (RFC 863), chargen on 19 (RFC 864).
+ * discard on 9 (RFC 863), chargen on 19 (RFC 864), iperf3 on 5201 ({@link IperfService}).
  */
 public final class StandardServices {
     private StandardServices() {
@@ -22,6 +22,7 @@ public final class StandardServices {
         services.put(EchoService.PORT, new EchoService(counters));
         services.put(DiscardService.PORT, new DiscardService(counters));
         services.put(ChargenService.PORT, new ChargenService(counters));
+        services.put(IperfService.PORT, new IperfService(counters));
         return services;
     }
 

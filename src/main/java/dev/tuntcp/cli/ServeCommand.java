@@ -38,7 +38,7 @@ import picocli.CommandLine.Option;
  * and exits non-zero, leaving nothing behind: a device this command created disappears when closed.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = "Run the stack on a TUN device: HTTP on 80, echo 7, discard 9, chargen 19; answers ping.")
+        description = "Run the stack on a TUN device: HTTP on 80, echo 7, discard 9, chargen 19, iperf3 5201; answers ping.")
 final class ServeCommand implements Callable<Integer> {
     /** Exit code for bad command-line values (picocli uses 2 for its own usage errors too). */
     static final int EXIT_USAGE = 2;
@@ -144,7 +144,7 @@ final class ServeCommand implements Callable<Integer> {
             });
             out.println("tuntcp: serving " + Ipv4Address.toString(s.address()) + " on " + host.device().name()
                     + " (kernel side " + s.peer() + ", mtu " + host.device().mtu() + ")"
-                    + ": http 80, echo 7, discard 9, chargen 19"
+                    + ": http 80, echo 7, discard 9, chargen 19, iperf3 5201"
                     + (s.impairment() != null ? ", impairment " + s.impairment() : "")
                     + (s.pcap() != null ? ", recording to " + s.pcap() : "") + " — Ctrl-C to stop");
             out.flush();

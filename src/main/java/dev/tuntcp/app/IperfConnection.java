@@ -1,0 +1,110 @@
+package dev.tuntcp.app;
+
+import dev.tuntcp.socket.TcpChannel;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+
+/**
+ * The handler of every connection to port 5201. When it opens, the {@link IperfService} decides what
+ * it is: the control connection of a new test, a candidate data connection of the test that is
+ * creating its streams (it becomes a stream once its cookie matches), or a client to turn away with
+ * ACCESS_DENIED (as iperf3's server does while busy: the byte is sent without reading anything).
+ */
+final class IperfConnection extends PumpedHandler {
+    private static final ByteBuf DENIED =
+            Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(new byte[] {IperfProtocol.ACCESS_DENIED}).asReadOnly());
+
+    enum Role {
+        CONTROL,
+        STREAM_CANDIDATE,
+        STREAM,
+        DENIED
+    }
+
+    private final IperfService service;
+    private TcpChannel channel;
+    private Role role;
+    private IperfSession session;
+    private IperfStream stream;
+    private byte[] cookie;
+    private int cookieBytes;
+    private boolean denialSent;
+
+    IperfConnection(IperfService service) {
+        super(service.counters);
+        this.service = service;
+    }
+
+    TcpChannel channel() {
+        return channel;
+    }
+
+    /** Runs this connection's pump from elsewhere on the loop (e.g. the control connection). */
+    void kick() {
+        if (channel != null && !isClosed()) {
+            onWritable(channel);
+        }
+    }
+
+    @Override
+    protected void opened(TcpChannel channel) {
+        this.channel = channel;
+        IperfService.Admission admission = service.admit(this);
+        this.role = admission.role();
+        this.session = admission.session();
+        if (role == Role.STREAM_CANDIDATE) {
+            cookie = new byte[IperfProtocol.COOKIE_SIZE];
+        }
+    }
+
+    @Override
+    protected void pump(TcpChannel channel) {
+        switch (role) {
+            case CONTROL -> session.pumpControl(channel);
+            case STREAM -> stream.pump(channel);
+            case STREAM_CANDIDATE -> readCookie(channel);
+            case DENIED -> deny(channel);
+        }
+    }
+
+    private void readCookie(TcpChannel channel) {
+        while (cookieBytes < cookie.length) {
+            ByteBuf data = channel.read(cookie.length - cookieBytes);
+            if (data == null) {
+                if (channel.isInputShutdown()) {
+                    channel.close(); // the client gave up before naming its test
+                }
+                return;
+            }
+            int n = data.readableBytes();
+            data.readBytes(cookie, cookieBytes, n);
+            data.release();
+            cookieBytes += n;
+        }
+        stream = session.join(this, cookie);
+        if (stream == null) {
+            role = Role.DENIED;
+            deny(channel);
+            return;
+        }
+        role = Role.STREAM;
+        if (session.parameters().noDelay()) {
+            channel.setTcpNoDelay(true);
+        }
+        stream.pump(channel);
+    }
+
+    private void deny(TcpChannel channel) {
+        if (!denialSent && channel.write(DENIED.duplicate()) == 1) {
+            denialSent = true;
+            channel.close();
+        }
+    }
+
+    @Override
+    protected void release() {
+        if (session != null) {
+            session.gone(this, role == Role.CONTROL);
+        }
+    }
+}
