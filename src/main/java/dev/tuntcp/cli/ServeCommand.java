@@ -4,6 +4,7 @@ import dev.tuntcp.app.StandardServices;
 import dev.tuntcp.link.Impairment;
 import dev.tuntcp.link.LinkSetupException;
 import dev.tuntcp.link.PeerAddress;
+import dev.tuntcp.link.TunOptions;
 import dev.tuntcp.socket.ConnectionHandlerFactory;
 import dev.tuntcp.socket.SocketStack;
 import dev.tuntcp.stack.EventLoop;
@@ -59,6 +60,10 @@ final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--mtu", paramLabel = "BYTES", description = "link MTU (default: keep the device's, normally 1500)")
     int mtu;
+
+    @Option(names = "--offload", description = "checksum and TCP segmentation offload through the TUN device's"
+            + " virtio-net header (TUN_F_CSUM, TUN_F_TSO4): 64 KiB super-segments each way")
+    boolean offload;
 
     @Option(names = "--pcap", paramLabel = "FILE", description = "record every packet in and out (pcap, raw IPv4)")
     Path pcap;
@@ -125,7 +130,7 @@ final class ServeCommand implements Callable<Integer> {
 
     private int serve(Settings s) {
         LinkDecorations decorations = new LinkDecorations(s.pcap(), s.impairment(), s.trace() ? out : null);
-        TunHost host = TunHost.open(s.tun(), s.address(), s.peer(), s.mtu(), LinkArguments.tcpConfig(cc), decorations.decorator());
+        TunHost host = TunHost.open(TunOptions.named(s.tun()).withOffload(offload), s.address(), s.peer(), s.mtu(), LinkArguments.tcpConfig(cc), decorations.decorator());
         int code = 0;
         StatsServer stats = null;
         try {
@@ -143,7 +148,8 @@ final class ServeCommand implements Callable<Integer> {
                 loop.stop(DRAIN_NANOS);
             });
             out.println("tuntcp: serving " + Ipv4Address.toString(s.address()) + " on " + host.device().name()
-                    + " (kernel side " + s.peer() + ", mtu " + host.device().mtu() + ")"
+                    + " (kernel side " + s.peer() + ", mtu " + host.device().mtu()
+                    + (offload ? ", offload csum+tso4" : "") + ")"
                     + ": http 80, echo 7, discard 9, chargen 19, iperf3 5201"
                     + (s.impairment() != null ? ", impairment " + s.impairment() : "")
                     + (s.pcap() != null ? ", recording to " + s.pcap() : "") + " — Ctrl-C to stop");

@@ -80,6 +80,20 @@ public final class Ipv4Output {
     }
 
     /**
+     * Sends a TCP super-segment built for segmentation offload: the link segments it into pieces of
+     * at most {@code segmentSize} payload bytes ({@link LinkDevice#sendSegmented}) instead of IP
+     * fragmenting it. Takes ownership. One that fits the MTU is an ordinary {@link #send}.
+     */
+    public void sendSegmented(ByteBuf packet, int segmentSize) {
+        if (packet.readableBytes() <= link.mtu()) {
+            send(packet);
+            return;
+        }
+        counters.increment(Ipv4Stat.PACKETS_OUT);
+        link.sendSegmented(packet, segmentSize);
+    }
+
+    /**
      * Wraps a transport payload (e.g. an ICMP message or a TCP segment without IP header) in a 20-byte
      * IPv4 header from us to {@code destination}, TTL 64, and sends it. Takes ownership of
      * {@code payload} (released here; its bytes are copied).

@@ -20,6 +20,21 @@ public enum LinkCounter {
     READ_RUNT,
     /** A packet arrived before any receiver was set. */
     NO_RECEIVER,
+    /**
+     * Packets that came with a virtio-net header asking for their checksum to be completed
+     * (NEEDS_CSUM, the kernel's partial checksum under TUN_F_CSUM); the device completed it.
+     */
+    PARTIAL_CHECKSUMS_IN,
+    /** Super-segments the kernel handed over whole (GSO_TCPV4 under TUN_F_TSO4), and their bytes. */
+    GSO_PACKETS_IN,
+    GSO_BYTES_IN,
+    /** A virtio-net header we cannot act on (checksum position outside the packet, not TCP/IPv4 GSO): dropped. */
+    BAD_VNET_HEADER,
+    /** Super-segments written for the kernel to segment (TSO), and their bytes. */
+    GSO_PACKETS_OUT,
+    GSO_BYTES_OUT,
+    /** A packet handed to sendSegmented that is not TCP/IPv4: dropped. */
+    SEGMENTATION_REFUSED,
     /** The pcap tap could not write a record; recording stopped. */
     PCAP_ERRORS
 }

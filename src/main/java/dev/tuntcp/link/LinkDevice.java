@@ -1,5 +1,6 @@
 package dev.tuntcp.link;
 
+import dev.tuntcp.wire.TcpSegmentation;
 import io.netty.buffer.ByteBuf;
 
 /**
@@ -29,6 +30,32 @@ public interface LinkDevice extends AutoCloseable {
      * releases the buffer once written (or dropped).
      */
     void send(ByteBuf packet);
+
+    /**
+     * The largest TCP/IPv4 packet {@link #sendSegmented} hands to the other side whole for it to cut
+     * into segments (TCP segmentation offload), or 0 when this link has no such offload and a TCP
+     * sender should build segments of one MSS. Links that wrap another (pcap, impairment) say 0, so
+     * what they see and do is per wire segment.
+     */
+    default int segmentationOffload() {
+        return 0;
+    }
+
+    /**
+     * Sends a TCP/IPv4 packet that may be larger than the MTU, to go on the wire as segments of at
+     * most {@code segmentSize} payload bytes (the peer's MSS): in one piece to a device with
+     * {@link #segmentationOffload()} (the kernel segments it), otherwise cut here in software exactly
+     * as the kernel would ({@link TcpSegmentation#split}) and each piece {@link #send sent}. Takes
+     * ownership of {@code packet}. A packet that is not TCP/IPv4 is dropped (the caller's bug; the
+     * TCP layer only ever hands TCP here).
+     */
+    default void sendSegmented(ByteBuf packet, int segmentSize) {
+        try {
+            TcpSegmentation.split(packet, segmentSize, packet.alloc(), this::send);
+        } finally {
+            packet.release();
+        }
+    }
 
     /**
      * Reads what has arrived without blocking and hands each packet to the receiver; returns how many

@@ -10,6 +10,7 @@ import static dev.tuntcp.link.LinkSetupException.Reason.SYSTEM;
 import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
 import dev.tuntcp.stack.Counters;
+import dev.tuntcp.wire.TcpSegmentation;
 import io.netty.buffer.ByteBuf;
 import java.util.Objects;
 
@@ -17,6 +18,14 @@ import java.util.Objects;
  * A Linux TUN device (Documentation/networking/tuntap.rst) carrying raw IPv4 packets: opened through
  * {@code /dev/net/tun} with {@code TUNSETIFF(IFF_TUN | IFF_NO_PI)}, non-blocking, read and written
  * straight from pooled direct {@link ByteBuf} memory through JNA (no {@code byte[]} copy).
+ *
+ * <p>With {@link TunOptions#offload()} the device also carries a {@link VnetHeader} and has
+ * {@code TUNSETOFFLOAD(TUN_F_CSUM | TUN_F_TSO4)}: the kernel then treats it like a NIC with checksum
+ * and TCP segmentation offload. It hands us TCP packets whose checksum it left partial
+ * ({@code NEEDS_CSUM}; completed here, so the stack above sees ordinary valid packets) and TCP
+ * super-segments of up to 64 KiB that its TCP built for a TSO device ({@code GSO_TCPV4}; delivered
+ * whole — to TCP they are one large in-window segment, as a GRO'd packet is to Linux), and it accepts
+ * our super-segments through {@link #sendSegmented}, cutting them into MSS-sized segments itself.
  *
  * <p>The device is created (or, if it exists, attached to) in the network namespace of the thread
  * that calls {@link #open}; so is its control socket, so {@link #configure} always acts on this
@@ -30,6 +39,14 @@ public final class TunDevice implements LinkDevice {
     static final short IFF_NO_PI = 0x1000;
     static final short IFF_VNET_HDR = 0x4000;
     static final short IFF_MULTI_QUEUE = 0x0100;
+    /** _IOW('T', 208, unsigned int): the argument is the flag word itself. */
+    static final long TUNSETOFFLOAD = 0x400454d0L;
+    /** _IOW('T', 216, int): the argument points at the header size. */
+    static final long TUNSETVNETHDRSZ = 0x400454d8L;
+    static final int TUN_F_CSUM = 0x01;
+    static final int TUN_F_TSO4 = 0x02;
+    /** The largest packet a super-segment may be: an IPv4 total length is 16 bits. */
+    static final int MAX_SEGMENTATION_PACKET = 65535;
     /** sizeof(struct virtio_net_hdr), the default TUNSETVNETHDRSZ. */
     static final int VNET_HEADER_LENGTH = 10;
     private static final int MAX_IPV4_PACKET = 65535;
@@ -43,6 +60,10 @@ public final class TunDevice implements LinkDevice {
     private final KernelInterface kernel;
     private final int headerLength;
     private final Memory iovecs;
+    /** The virtio-net header of a super-segment being written (native memory, reused). */
+    private final Memory txHeader;
+    private final ByteBuf txHeaderView;
+    private final VnetHeader vnet = new VnetHeader();
     private PacketReceiver receiver;
     private ByteBuf spare;
     private ByteBuf scratch;
@@ -58,6 +79,9 @@ public final class TunDevice implements LinkDevice {
         this.kernel = kernel;
         this.headerLength = options.vnetHeader() ? VNET_HEADER_LENGTH : 0;
         this.iovecs = options.vnetHeader() ? new Memory(32) : null;
+        this.txHeader = options.offload() ? zeroed(VNET_HEADER_LENGTH) : null;
+        this.txHeaderView = options.offload()
+                ? io.netty.buffer.Unpooled.wrappedBuffer(txHeader.getByteBuffer(0, VNET_HEADER_LENGTH)) : null;
         this.mtu = kernel.mtu(name);
     }
 
@@ -90,6 +114,9 @@ public final class TunDevice implements LinkDevice {
             if (Libc.ioctl(fd, TUNSETIFF, req.address()) != 0) {
                 int errno = Libc.errno();
                 throw setIffFailed(requested, errno, kernel.exists(requested), options.multiQueue());
+            }
+            if (options.vnetHeader()) {
+                setVnetHeader(fd, requested, options.offload());
             }
             return new TunDevice(req.name(), options, counters, fd, kernel);
         } catch (RuntimeException e) {
@@ -212,6 +239,10 @@ public final class TunDevice implements LinkDevice {
             }
             spare = null;
             buf.setIndex(headerLength, (int) n);
+            if (headerLength > 0 && !acceptOffload(buf)) {
+                buf.release();
+                continue;
+            }
             counters.increment(LinkCounter.PACKETS_IN);
             counters.add(LinkCounter.BYTES_IN, n - headerLength);
             PacketReceiver r = receiver;
@@ -264,6 +295,77 @@ public final class TunDevice implements LinkDevice {
         }
     }
 
+    /**
+     * With offload, the largest super-segment the kernel segments for us ({@value #MAX_SEGMENTATION_PACKET}
+     * bytes, the IPv4 limit; the kernel's own gso_max_size is 64 KiB); 0 without.
+     */
+    @Override
+    public int segmentationOffload() {
+        return options.offload() ? MAX_SEGMENTATION_PACKET : 0;
+    }
+
+    /**
+     * Writes a TCP/IPv4 super-segment with a virtio-net header asking the kernel to segment it into
+     * pieces of {@code segmentSize} payload bytes (GSO_TCPV4) and to compute their checksums
+     * (NEEDS_CSUM, from the pseudo-header sum written into the TCP checksum field here). Takes
+     * ownership of {@code packet}. A packet that fits one segment goes out as an ordinary packet;
+     * without offload the packet is cut in software ({@link LinkDevice#sendSegmented}).
+     */
+    @Override
+    public void sendSegmented(ByteBuf packet, int segmentSize) {
+        if (!options.offload()) {
+            LinkDevice.super.sendSegmented(packet, segmentSize);
+            return;
+        }
+        int length = packet.readableBytes();
+        if (TcpSegmentation.checkTcp(packet) != TcpSegmentation.Outcome.DONE || segmentSize <= 0
+                || length > MAX_SEGMENTATION_PACKET) {
+            counters.increment(LinkCounter.SEGMENTATION_REFUSED);
+            packet.release();
+            return;
+        }
+        int base = packet.readerIndex();
+        int ipLength = (packet.getUnsignedByte(base) & 0x0f) << 2;
+        int tcpLength = (packet.getUnsignedByte(base + ipLength + 12) >>> 4) << 2;
+        if (length - ipLength - tcpLength <= segmentSize) {
+            send(packet); // one segment: nothing to cut
+            return;
+        }
+        try {
+            if (closed) {
+                counters.increment(LinkCounter.SEND_AFTER_CLOSE);
+                return;
+            }
+            TcpSegmentation.writePartialChecksum(packet);
+            vnet.tcpv4(ipLength, tcpLength, segmentSize).write(txHeaderView, 0);
+            long address;
+            if (NativeAddress.addressable(packet)) {
+                address = NativeAddress.of(packet) + base;
+            } else {
+                ByteBuf copy = scratchBuffer();
+                copy.clear().writeBytes(packet, base, length);
+                address = NativeAddress.of(copy);
+            }
+            long n = writeWithHeader(Pointer.nativeValue(txHeader), address, length);
+            if (n < 0 && Libc.errno() == Libc.EINTR) {
+                n = writeWithHeader(Pointer.nativeValue(txHeader), address, length);
+            }
+            if (n < 0) {
+                int errno = Libc.errno();
+                lastErrno = errno;
+                counters.increment(errno == Libc.EAGAIN || errno == Libc.ENOBUFS
+                        ? LinkCounter.WRITE_DROPS : LinkCounter.WRITE_ERRORS);
+                return;
+            }
+            counters.increment(LinkCounter.PACKETS_OUT);
+            counters.add(LinkCounter.BYTES_OUT, length);
+            counters.increment(LinkCounter.GSO_PACKETS_OUT);
+            counters.add(LinkCounter.GSO_BYTES_OUT, length);
+        } finally {
+            packet.release();
+        }
+    }
+
     /** Closes the device; a non-persistent device disappears from the kernel. Idempotent. */
     @Override
     public void close() {
@@ -291,16 +393,67 @@ public final class TunDevice implements LinkDevice {
         if (headerLength == 0) {
             return Libc.write(fd, address, length);
         }
-        // struct iovec { void *base; size_t len; } x2: the zeroed virtio_net_hdr, then the packet.
-        iovecs.setLong(0, Pointer.nativeValue(ZERO_VNET_HEADER));
+        return writeWithHeader(Pointer.nativeValue(ZERO_VNET_HEADER), address, length);
+    }
+
+    private long writeWithHeader(long header, long address, int length) {
+        // struct iovec { void *base; size_t len; } x2: the virtio_net_hdr, then the packet.
+        iovecs.setLong(0, header);
         iovecs.setLong(8, headerLength);
         iovecs.setLong(16, address);
         iovecs.setLong(24, length);
         return Libc.writev(fd, Pointer.nativeValue(iovecs), 2);
     }
 
+    /**
+     * Acts on the virtio-net header at index 0 of a packet just read: completes a partial checksum
+     * (NEEDS_CSUM) so the layers above see an ordinary packet, and counts super-segments. False when
+     * the header asks for something we cannot honour (the packet is then dropped and counted).
+     */
+    private boolean acceptOffload(ByteBuf buf) {
+        VnetHeader h = vnet.read(buf, 0);
+        if (h.gsoType() != VnetHeader.GSO_NONE) {
+            if (h.gsoType() != VnetHeader.GSO_TCPV4) {
+                counters.increment(LinkCounter.BAD_VNET_HEADER); // only TSO4 was offered
+                return false;
+            }
+            counters.increment(LinkCounter.GSO_PACKETS_IN);
+            counters.add(LinkCounter.GSO_BYTES_IN, buf.readableBytes());
+        }
+        if (h.needsChecksum()) {
+            if (TcpSegmentation.completeChecksum(buf, h.checksumStart(), h.checksumOffset())
+                    != TcpSegmentation.Outcome.DONE) {
+                counters.increment(LinkCounter.BAD_VNET_HEADER);
+                return false;
+            }
+            counters.increment(LinkCounter.PARTIAL_CHECKSUMS_IN);
+        }
+        return true;
+    }
+
+    /**
+     * TUNSETVNETHDRSZ (10, the plain {@code struct virtio_net_hdr}) and, with {@code offload},
+     * TUNSETOFFLOAD(TUN_F_CSUM | TUN_F_TSO4): from then on the kernel may hand us partial checksums
+     * and TCP super-segments, and takes ours (drivers/net/tun.c set_offload).
+     */
+    private static void setVnetHeader(int fd, String name, boolean offload) {
+        Memory size = new Memory(4);
+        size.setInt(0, VNET_HEADER_LENGTH);
+        if (Libc.ioctl(fd, TUNSETVNETHDRSZ, Pointer.nativeValue(size)) != 0) {
+            int errno = Libc.errno();
+            throw new LinkSetupException(SYSTEM, errno, "cannot set the virtio-net header size on " + name + ": "
+                    + Libc.describe(errno) + " — run without --offload, or on a kernel with TUN vnet header support");
+        }
+        if (offload && Libc.ioctl(fd, TUNSETOFFLOAD, TUN_F_CSUM | TUN_F_TSO4) != 0) {
+            int errno = Libc.errno();
+            throw new LinkSetupException(SYSTEM, errno, "cannot enable checksum/segmentation offload on " + name + ": "
+                    + Libc.describe(errno) + " — run without --offload");
+        }
+    }
+
     private ByteBuf spareBuffer() {
-        int capacity = headerLength + Math.min(mtu, MAX_IPV4_PACKET);
+        // With TSO on, the kernel hands over super-segments of up to 64 KiB whatever the MTU.
+        int capacity = headerLength + (options.offload() ? MAX_IPV4_PACKET : Math.min(mtu, MAX_IPV4_PACKET));
         if (spare != null && spare.capacity() < capacity) {
             spare.release();
             spare = null;

@@ -1,11 +1,13 @@
 package dev.tuntcp.stack;
 
+import dev.tuntcp.ip.Ipv4Output;
 import dev.tuntcp.ip.TransportReceiver;
 import dev.tuntcp.socket.ConnectionHandler;
 import dev.tuntcp.socket.ConnectionHandlerFactory;
 import dev.tuntcp.socket.SocketStack;
 import dev.tuntcp.tcp.Connection;
 import dev.tuntcp.tcp.Listener;
+import dev.tuntcp.tcp.PacketSink;
 import dev.tuntcp.tcp.TcpConfig;
 import dev.tuntcp.tcp.TcpInput;
 import dev.tuntcp.tcp.TcpLayer;
@@ -31,7 +33,18 @@ public final class TcpStack implements SocketStack, AutoCloseable {
     /** Puts TCP on {@code stack}; construct on the loop's owner thread (or before the loop starts). */
     public TcpStack(Stack stack, TcpConfig config) {
         this.stack = stack;
-        WireTcpOutput output = new WireTcpOutput(stack.alloc(), stack.ipv4Output()::send);
+        Ipv4Output ip = stack.ipv4Output();
+        WireTcpOutput output = new WireTcpOutput(stack.alloc(), new PacketSink() {
+            @Override
+            public void send(ByteBuf packet) {
+                ip.send(packet);
+            }
+
+            @Override
+            public void sendSegmented(ByteBuf packet, int segmentSize) {
+                ip.sendSegmented(packet, segmentSize); // the link segments (TSO) or IP cuts in software
+            }
+        });
         this.tcp = new TcpLayer(config.allocator(stack.alloc()), stack.timers(), stack.counters(), output);
         TcpInput input = new TcpInput(tcp);
         stack.ipv4Input().register(PROTOCOL_TCP, new TransportReceiver() {

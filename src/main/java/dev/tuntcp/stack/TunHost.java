@@ -19,6 +19,9 @@ import java.util.function.UnaryOperator;
  * network namespace of the thread that calls {@link #open}; after that the loop may run anywhere.
  */
 public final class TunHost implements AutoCloseable {
+    private static final int DEFAULT_MSS = new TcpConfig().mss();
+    /** The largest MSS an IPv4 packet can carry: 65535 minus 40 bytes of headers. */
+    private static final int MAX_MSS = 65495;
     private final TunDevice device;
     private final TunWaiter waiter;
     private final EventLoop loop;
@@ -42,15 +45,30 @@ public final class TunHost implements AutoCloseable {
      */
     public static TunHost open(String tunName, int address, PeerAddress kernel, int mtu, TcpConfig tcpConfig,
                                Function<EventLoop, UnaryOperator<LinkDevice>> decorate) {
+        return open(TunOptions.named(tunName), address, kernel, mtu, tcpConfig, decorate);
+    }
+
+    /**
+     * As {@link #open(String, int, PeerAddress, int, TcpConfig, Function)} with the device options
+     * spelled out, e.g. {@link TunOptions#withOffload} for checksum and segmentation offload: TCP
+     * then sends super-segments when the (decorated) link passes them to the device whole.
+     */
+    public static TunHost open(TunOptions options, int address, PeerAddress kernel, int mtu, TcpConfig tcpConfig,
+                               Function<EventLoop, UnaryOperator<LinkDevice>> decorate) {
         Counters counters = new Counters();
-        TunDevice device = TunDevice.openConfigured(TunOptions.named(tunName), kernel, mtu, counters);
+        TunDevice device = TunDevice.openConfigured(options, kernel, mtu, counters);
         TunWaiter waiter = null;
         try {
             waiter = new TunWaiter(device);
             EventLoop loop = new EventLoop(Clock.system(), waiter);
             LinkDevice link = decorate == null ? device : decorate.apply(loop).apply(device);
-            // RFC 9293 §3.7.1: advertise the MSS the link can carry without fragmentation.
-            TcpConfig config = tcpConfig.mss(Math.min(tcpConfig.mss(), device.mtu() - 40));
+            // RFC 9293 §3.7.1: advertise the MSS the link can carry without fragmentation — all of it
+            // when the configuration kept the default (so --mtu 65520 means 65480-byte segments), no
+            // more than a smaller MSS the configuration asks for.
+            int linkMss = Math.min(device.mtu() - 40, MAX_MSS);
+            int mss = tcpConfig.mss() == DEFAULT_MSS ? linkMss : Math.min(tcpConfig.mss(), linkMss);
+            TcpConfig config = tcpConfig.mss(mss)
+                    .segmentationOffload(link.segmentationOffload());
             Stack stack = new Stack(loop, link, new Ipv4Config(address, kernel.prefixLength()), counters,
                     PooledByteBufAllocator.DEFAULT, null);
             TcpStack tcp = new TcpStack(stack, config);

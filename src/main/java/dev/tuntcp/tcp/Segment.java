@@ -67,6 +67,13 @@ public final class Segment {
     public int dataIndex;
     public int dataLength;
 
+    /**
+     * Output only: when the data is longer than this (non-zero) size, the segment is a super-segment
+     * for TCP segmentation offload, to go on the wire as pieces of at most this many octets (the
+     * effective send MSS); see {@link SegmentationOffload}. 0: an ordinary segment.
+     */
+    public int segmentSize;
+
     /** Resets every field to "absent". */
     public Segment clear() {
         sourceAddress = 0;
@@ -88,6 +95,7 @@ public final class Segment {
         data = null;
         dataIndex = 0;
         dataLength = 0;
+        segmentSize = 0;
         return this;
     }
 
@@ -132,6 +140,7 @@ public final class Segment {
         data = other.data;
         dataIndex = other.dataIndex;
         dataLength = other.dataLength;
+        segmentSize = other.segmentSize;
         return this;
     }
 

@@ -125,7 +125,9 @@ final class SegmentSender {
             }
             usable = Math.min(usable, holeLimit);
             int unsent = SeqNum.lt(c.sndNxt, dataEnd) ? (int) SeqNum.distance(c.sndNxt, dataEnd) : 0;
-            int want = Math.min(unsent, Math.min(usable, c.sndMss));
+            // Offload: several MSS at once when the link segments (a timeout still resends one MSS).
+            int limit = force ? c.sndMss : SegmentationOffload.sendLimit(c);
+            int want = SegmentationOffload.trim(c, Math.min(unsent, Math.min(usable, limit)), unsent);
             if (want > 0 && !force && !SendPolicy.sendNow(c, want, unsent)) {
                 want = 0; // Nagle / sender SWS avoidance: wait for an ACK or the persist timer
             }
@@ -143,7 +145,7 @@ final class SegmentSender {
 
     /**
      * Sends one segment from sequence number {@code seq}: up to {@code maxLength} octets (at most one
-     * MSS) of the send buffer, and the FIN when it reaches the end of the queued data (RFC 9293
+     * MSS, or a super-segment of several with {@link SegmentationOffload}) of the send buffer, and the FIN when it reaches the end of the queued data (RFC 9293
      * §3.10.4: the FIN goes with the last octet, or alone once every octet is out). SND.NXT is the
      * caller's; SND.MAX follows. Returns the sequence space used (0: nothing to send).
      */
@@ -152,7 +154,13 @@ final class SegmentSender {
         int dataEnd = buffer.endSeq();
         Segment out = c.layer.outSegment(c);
         int available = SeqNum.lt(seq, dataEnd) ? (int) SeqNum.distance(seq, dataEnd) : 0;
-        int length = buffer.fill(out, seq, Math.min(available, Math.min(maxLength, c.sndMss)));
+        int requested = Math.min(available, Math.min(maxLength, SegmentationOffload.sendLimit(c)));
+        int length = buffer.fill(out, seq, requested);
+        int whole = SegmentationOffload.wholeSegments(c, length, requested);
+        if (whole != length) {
+            length = buffer.fill(out, seq, whole);
+        }
+        out.segmentSize = SegmentationOffload.segmentSize(c, length);
         boolean fin = c.finQueued && seq + length == dataEnd;
         if (length == 0 && !fin) {
             return 0;

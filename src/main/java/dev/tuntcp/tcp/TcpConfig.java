@@ -37,6 +37,7 @@ public final class TcpConfig {
     private long receiveMemoryLimit = 1L << 30;
     private long sendMemoryLimit = 1L << 30;
     private boolean noDelay;
+    private int segmentationOffload;
 
     /**
      * The MSS we advertise and the largest payload we send (RFC 9293 §3.7.1): the link MTU minus 40
@@ -360,6 +361,20 @@ public final class TcpConfig {
 
     public TcpConfig sendMemoryLimit(long value) {
         this.sendMemoryLimit = positive(value, "send memory limit");
+        return this;
+    }
+
+    /**
+     * The largest IPv4 packet the link segments for us (TCP segmentation offload, {@code
+     * LinkDevice.segmentationOffload()}), or 0 (the default) to send segments of one MSS. When set,
+     * new data goes out in super-segments of several MSS ({@link SegmentationOffload}).
+     */
+    public int segmentationOffload() {
+        return segmentationOffload;
+    }
+
+    public TcpConfig segmentationOffload(int maxPacket) {
+        this.segmentationOffload = nonNegative(maxPacket, "segmentation offload size");
         return this;
     }
 

@@ -44,7 +44,11 @@ public final class WireTcpOutput implements TcpOutput {
             packet.release();
             throw e;
         }
-        sink.send(packet);
+        if (s.segmentSize > 0 && s.dataLength > s.segmentSize) {
+            sink.sendSegmented(packet, s.segmentSize); // a super-segment (SegmentationOffload)
+        } else {
+            sink.send(packet);
+        }
     }
 
     private TcpOptions fillOptions(Segment s) {
