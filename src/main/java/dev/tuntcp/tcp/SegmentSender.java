@@ -145,9 +145,9 @@ final class SegmentSender {
 
     /**
      * Sends one segment from sequence number {@code seq}: up to {@code maxLength} octets (at most one
-     * MSS, or a super-segment of several with {@link SegmentationOffload}) of the send buffer, and the FIN when it reaches the end of the queued data (RFC 9293
-     * §3.10.4: the FIN goes with the last octet, or alone once every octet is out). SND.NXT is the
-     * caller's; SND.MAX follows. Returns the sequence space used (0: nothing to send).
+     * MSS, or a super-segment of several with {@link SegmentationOffload}) of the send buffer, and
+     * the FIN when it reaches the end of the queued data (RFC 9293 §3.10.4: the FIN goes with the
+     * last octet, or alone once every octet is out). SND.NXT is the caller's; SND.MAX follows. Returns the sequence space used (0: nothing to send).
      */
     static int transmit(Connection c, int seq, int maxLength) {
         SendBuffer buffer = c.sendBuffer;
@@ -160,7 +160,7 @@ final class SegmentSender {
         if (whole != length) {
             length = buffer.fill(out, seq, whole);
         }
-        out.segmentSize = SegmentationOffload.segmentSize(c, length);
+        SegmentationOffload.mark(c, out, length);
         boolean fin = c.finQueued && seq + length == dataEnd;
         if (length == 0 && !fin) {
             return 0;

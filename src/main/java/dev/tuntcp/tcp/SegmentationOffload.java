@@ -64,8 +64,16 @@ final class SegmentationOffload {
         return length;
     }
 
-    /** The {@link Segment#segmentSize} for {@code length} octets of data: the MSS when it is a super-segment. */
-    static int segmentSize(Connection c, int length) {
-        return length > c.sndMss ? c.sndMss : 0;
+    /**
+     * Marks {@code out}, about to carry {@code length} octets of data, as a super-segment to be cut
+     * into pieces of the MSS ({@link Segment#segmentSize}) when it holds more than one MSS; counted.
+     */
+    static void mark(Connection c, Segment out, int length) {
+        if (length > c.sndMss) {
+            out.segmentSize = c.sndMss;
+            c.layer.count(TcpStat.SUPER_SEGMENTS_OUT);
+        } else {
+            out.segmentSize = 0;
+        }
     }
 }

@@ -7,6 +7,8 @@ public enum TcpStat {
     /** Segments sent again: by the retransmission timer (SYN, SYN/ACK, data, FIN, window probes) or by loss recovery. */
     RETRANSMITS,
     RETRANSMIT_TIMEOUTS,
+    /** Super-segments of several MSS sent for the link to segment (TSO, {@link SegmentationOffload}). */
+    SUPER_SEGMENTS_OUT,
     RESETS_SENT,
     RESETS_RECEIVED,
     CHALLENGE_ACKS,
