@@ -29,6 +29,7 @@
 #   E2E_SECONDS (10), E2E_CONNS (2000), E2E_IDLE (1000), E2E_RTT_COUNT (20000), E2E_MTUS ("1500 65520"),
 #   E2E_SYSTEMS ("tuntcp kernel pasta slirp4netns"; kernel is always measured),
 #   TUNTCP_SERVE_ARGS   extra flags for `tuntcp serve` (e.g. offload or fast-path switches),
+#   TUNTCP_JAVA_OPTS    JVM options for the stack's JVM (e.g. "-Xmx64m"; not with TUNTCP),
 #   TUNTCP              the command that runs tuntcp (default: target/tuntcp.jar on $JAVA_HOME's java),
 #   JAVA_HOME           the JDK that runs the stack.
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/e2e" && pwd)"
@@ -217,7 +218,7 @@ java_version=""
 if wants tuntcp; then java_version="$("$java_bin" -version 2>&1 | head -1)"; [ -n "${TUNTCP:-}" ] && java_version="TUNTCP=$TUNTCP"; fi
 "$py" "$here/report.py" "$results" "$report_dir/e2e.json" \
     --machine "$(nproc) vCPU, $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)" \
-    --kernel "$(uname -r)" --java "$java_version" --serve-args "$serve_args" \
+    --kernel "$(uname -r)" --java "$java_version" --serve-args "$serve_args${TUNTCP_JAVA_OPTS:+; JVM options $TUNTCP_JAVA_OPTS}" \
     --load "$load_start → $(cut -d' ' -f1-3 /proc/loadavg)" --date "$(date -u '+%Y-%m-%d %H:%M UTC')" \
     --settings "iperf3 ${seconds}s single stream; $conns connections; $rtt_count round trips of 64 B; $idle idle connections" \
     | tee "$report_dir/e2e-table.txt"
