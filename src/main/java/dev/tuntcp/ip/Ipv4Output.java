@@ -82,13 +82,10 @@ public final class Ipv4Output {
     /**
      * Sends a TCP super-segment built for segmentation offload: the link segments it into pieces of
      * at most {@code segmentSize} payload bytes ({@link LinkDevice#sendSegmented}) instead of IP
-     * fragmenting it. Takes ownership. One that fits the MTU is an ordinary {@link #send}.
+     * fragmenting it, and completes its TCP checksum (it may hold only the pseudo-header sum).
+     * Takes ownership.
      */
     public void sendSegmented(ByteBuf packet, int segmentSize) {
-        if (packet.readableBytes() <= link.mtu()) {
-            send(packet);
-            return;
-        }
         counters.increment(Ipv4Stat.PACKETS_OUT);
         link.sendSegmented(packet, segmentSize);
     }

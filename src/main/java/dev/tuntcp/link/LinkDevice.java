@@ -45,7 +45,8 @@ public interface LinkDevice extends AutoCloseable {
      * Sends a TCP/IPv4 packet that may be larger than the MTU, to go on the wire as segments of at
      * most {@code segmentSize} payload bytes (the peer's MSS): in one piece to a device with
      * {@link #segmentationOffload()} (the kernel segments it), otherwise cut here in software exactly
-     * as the kernel would ({@link TcpSegmentation#split}) and each piece {@link #send sent}. Takes
+     * as the kernel would ({@link TcpSegmentation#split}) and each piece {@link #send sent}. The
+     * packet's TCP checksum may hold only the pseudo-header sum: every path completes it. Takes
      * ownership of {@code packet}. A packet that is not TCP/IPv4 is dropped (the caller's bug; the
      * TCP layer only ever hands TCP here).
      */

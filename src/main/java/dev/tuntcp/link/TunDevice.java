@@ -327,17 +327,16 @@ public final class TunDevice implements LinkDevice {
         int base = packet.readerIndex();
         int ipLength = (packet.getUnsignedByte(base) & 0x0f) << 2;
         int tcpLength = (packet.getUnsignedByte(base + ipLength + 12) >>> 4) << 2;
-        if (length - ipLength - tcpLength <= segmentSize) {
-            send(packet); // one segment: nothing to cut
-            return;
-        }
+        boolean oneSegment = length - ipLength - tcpLength <= segmentSize;
         try {
             if (closed) {
                 counters.increment(LinkCounter.SEND_AFTER_CLOSE);
                 return;
             }
+            // The TCP layer may have left only the pseudo-header sum (SegmentBuilder.partialChecksum);
+            // writing it again makes the packet's own checksum irrelevant. One segment: checksum only.
             TcpSegmentation.writePartialChecksum(packet);
-            vnet.tcpv4(ipLength, tcpLength, segmentSize).write(txHeaderView, 0);
+            vnet.tcpv4(ipLength, tcpLength, oneSegment ? 0 : segmentSize).write(txHeaderView, 0);
             long address;
             if (NativeAddress.addressable(packet)) {
                 address = NativeAddress.of(packet) + base;
@@ -359,8 +358,10 @@ public final class TunDevice implements LinkDevice {
             }
             counters.increment(LinkCounter.PACKETS_OUT);
             counters.add(LinkCounter.BYTES_OUT, length);
-            counters.increment(LinkCounter.GSO_PACKETS_OUT);
-            counters.add(LinkCounter.GSO_BYTES_OUT, length);
+            if (!oneSegment) {
+                counters.increment(LinkCounter.GSO_PACKETS_OUT);
+                counters.add(LinkCounter.GSO_BYTES_OUT, length);
+            }
         } finally {
             packet.release();
         }

@@ -36,7 +36,9 @@ public final class WireTcpOutput implements TcpOutput {
                 .window(s.window)
                 .urgentPointer(s.urgentPointer)
                 .options(fillOptions(s))
-                .payload(s.data, s.dataIndex, s.dataLength);
+                .payload(s.data, s.dataIndex, s.dataLength)
+                // A super-segment's checksums are computed per piece, by the kernel or in software.
+                .partialChecksum(superSegment(s));
         ByteBuf packet = allocator.buffer(builder.length());
         try {
             builder.write(packet);
@@ -44,11 +46,15 @@ public final class WireTcpOutput implements TcpOutput {
             packet.release();
             throw e;
         }
-        if (s.segmentSize > 0 && s.dataLength > s.segmentSize) {
+        if (superSegment(s)) {
             sink.sendSegmented(packet, s.segmentSize); // a super-segment (SegmentationOffload)
         } else {
             sink.send(packet);
         }
+    }
+
+    private static boolean superSegment(Segment s) {
+        return s.segmentSize > 0 && s.dataLength > s.segmentSize;
     }
 
     private TcpOptions fillOptions(Segment s) {

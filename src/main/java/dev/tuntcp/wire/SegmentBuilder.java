@@ -36,6 +36,7 @@ public final class SegmentBuilder {
     private ByteBuf payload;
     private int payloadOffset;
     private int payloadLength;
+    private boolean partialChecksum;
 
     public SegmentBuilder() {
         reset();
@@ -60,6 +61,18 @@ public final class SegmentBuilder {
         payload = null;
         payloadOffset = 0;
         payloadLength = 0;
+        partialChecksum = false;
+        return this;
+    }
+
+    /**
+     * Leaves only the pseudo-header sum in the TCP checksum field (not complemented), for a device
+     * that completes it over the TCP header and payload — checksum offload, as Linux leaves a
+     * CHECKSUM_PARTIAL packet ({@link TcpSegmentation#writePartialChecksum}). Saves summing the
+     * payload of a 64 KiB super-segment that the kernel segments and checksums anyway.
+     */
+    public SegmentBuilder partialChecksum(boolean value) {
+        partialChecksum = value;
         return this;
     }
 
@@ -179,8 +192,9 @@ public final class SegmentBuilder {
         if (payloadLength > 0) {
             out.setBytes(t + tcpHeaderLength, payload, payloadOffset, payloadLength);
         }
-        out.setShort(t + TcpHeader.CHECKSUM, InternetChecksum.transportChecksum(source, destination,
-                Ipv4Header.PROTOCOL_TCP, out, t, segmentLength));
+        out.setShort(t + TcpHeader.CHECKSUM, partialChecksum
+                ? InternetChecksum.pseudoHeaderSum(source, destination, Ipv4Header.PROTOCOL_TCP, segmentLength)
+                : InternetChecksum.transportChecksum(source, destination, Ipv4Header.PROTOCOL_TCP, out, t, segmentLength));
         return total;
     }
 
