@@ -53,6 +53,21 @@ public final class Ipv4Input implements LinkDevice.PacketReceiver {
     /** Takes ownership of {@code packet} (one IPv4 packet from {@code readerIndex}). */
     @Override
     public void onPacket(ByteBuf packet) {
+        onPacket(packet, false);
+    }
+
+    /** The transport checksum is passed on as trusted to the transport (TCP); see the interface. */
+    @Override
+    public boolean trustsOffloadedChecksums() {
+        return true;
+    }
+
+    /**
+     * Takes ownership of {@code packet}; {@code transportChecksumTrusted} (checksum offload) goes to
+     * the transport with it — never for a reassembled datagram, which the offload cannot have made.
+     */
+    @Override
+    public void onPacket(ByteBuf packet, boolean transportChecksumTrusted) {
         counters.increment(Ipv4Stat.PACKETS_IN);
         int start = packet.readerIndex();
         int length = packet.readableBytes();
@@ -88,6 +103,7 @@ public final class Ipv4Input implements LinkDevice.PacketReceiver {
         }
         if (ip.isFragment()) {
             counters.increment(Ipv4Stat.FRAGMENTS_IN);
+            transportChecksumTrusted = false;
             packet = reassembler.offer(packet, ip.headerLength(), ip.payloadLength(), source, destination,
                     ip.protocol(), ip.identification(), ip.fragmentOffset(), ip.moreFragments());
             if (packet == null) {
@@ -100,10 +116,10 @@ public final class Ipv4Input implements LinkDevice.PacketReceiver {
                 return;
             }
         }
-        demultiplex(packet);
+        demultiplex(packet, transportChecksumTrusted);
     }
 
-    private void demultiplex(ByteBuf packet) {
+    private void demultiplex(ByteBuf packet, boolean checksumTrusted) {
         int protocol = ip.protocol();
         if (protocol == Ipv4Header.PROTOCOL_ICMP) {
             icmp.onIcmp(ip, packet, transports);
@@ -112,7 +128,11 @@ public final class Ipv4Input implements LinkDevice.PacketReceiver {
         TransportReceiver receiver = transports[protocol];
         if (receiver != null) {
             counters.increment(Ipv4Stat.DELIVERED);
-            receiver.onSegment(ip, packet);
+            if (checksumTrusted) {
+                receiver.onSegment(ip, packet, true);
+            } else {
+                receiver.onSegment(ip, packet);
+            }
             return;
         }
         counters.increment(Ipv4Drop.NO_TRANSPORT);

@@ -20,6 +20,15 @@ public interface TransportReceiver {
     void onSegment(Ipv4Header ip, ByteBuf packet);
 
     /**
+     * As {@link #onSegment(Ipv4Header, ByteBuf)}; {@code checksumTrusted}: the link vouched for the
+     * transport checksum (checksum offload, see {@code LinkDevice.PacketReceiver#onPacket(ByteBuf,
+     * boolean)}), which then holds only the pseudo-header sum and must not be verified.
+     */
+    default void onSegment(Ipv4Header ip, ByteBuf packet, boolean checksumTrusted) {
+        onSegment(ip, packet);
+    }
+
+    /**
      * An ICMP error (destination unreachable, time exceeded, parameter problem, RFC 792) about a
      * datagram of this protocol that we sent; for RFC 5927/RFC 1191 handling. The quote is borrowed:
      * valid only during the call, not to be released.

@@ -17,6 +17,25 @@ public interface LinkDevice extends AutoCloseable {
          * and must release it (or hand it on).
          */
         void onPacket(ByteBuf packet);
+
+        /**
+         * Whether this receiver honours {@link #onPacket(ByteBuf, boolean)}'s promise; a device with
+         * checksum offload completes partial checksums itself for one that does not (decorators).
+         */
+        default boolean trustsOffloadedChecksums() {
+            return false;
+        }
+
+        /**
+         * One packet, as {@link #onPacket(ByteBuf)}; {@code transportChecksumTrusted}: the link vouches
+         * for the transport (TCP) checksum, which need not be verified — the kernel handed the packet
+         * over with checksum offload ({@code VIRTIO_NET_HDR_F_NEEDS_CSUM}): it never crossed a wire,
+         * and its checksum field holds only the pseudo-header sum. Called with {@code true} only when
+         * {@link #trustsOffloadedChecksums()}.
+         */
+        default void onPacket(ByteBuf packet, boolean transportChecksumTrusted) {
+            onPacket(packet);
+        }
     }
 
     /** The largest IPv4 packet the link carries. */

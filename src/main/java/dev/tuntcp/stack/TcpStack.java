@@ -50,10 +50,15 @@ public final class TcpStack implements SocketStack, AutoCloseable {
         stack.ipv4Input().register(PROTOCOL_TCP, new TransportReceiver() {
             @Override
             public void onSegment(Ipv4Header ip, ByteBuf packet) {
+                onSegment(ip, packet, false);
+            }
+
+            @Override
+            public void onSegment(Ipv4Header ip, ByteBuf packet, boolean checksumTrusted) {
                 try {
                     // The IPv4 view is relative to the buffer; TCP borrows the bytes for the call.
                     input.receive(ip.sourceAddress(), ip.destinationAddress(), packet,
-                            ip.payloadOffset(), ip.payloadLength());
+                            ip.payloadOffset(), ip.payloadLength(), checksumTrusted);
                 } finally {
                     packet.release();
                 }

@@ -32,6 +32,16 @@ public final class TcpInput {
      * copies the data it keeps, and the caller releases {@code buf} afterwards.
      */
     public void receive(int sourceAddress, int destinationAddress, ByteBuf buf, int offset, int length) {
+        receive(sourceAddress, destinationAddress, buf, offset, length, false);
+    }
+
+    /**
+     * As {@link #receive(int, int, ByteBuf, int, int)}; with {@code checksumTrusted} the link has
+     * vouched for the checksum (checksum offload: the kernel left only the pseudo-header sum in it),
+     * so it is not verified — as Linux takes a CHECKSUM_PARTIAL packet from a local sender.
+     */
+    public void receive(int sourceAddress, int destinationAddress, ByteBuf buf, int offset, int length,
+                        boolean checksumTrusted) {
         ParseError error = header.wrap(buf, offset, length);
         if (error != ParseError.NONE) {
             counters.increment(error);
@@ -39,7 +49,7 @@ public final class TcpInput {
             return;
         }
         // RFC 9293 §3.1 (MUST-2/3): the checksum covers pseudo-header, header and data.
-        if (header.verifyChecksum(sourceAddress, destinationAddress) != ParseError.NONE) {
+        if (!checksumTrusted && header.verifyChecksum(sourceAddress, destinationAddress) != ParseError.NONE) {
             counters.increment(ParseError.TCP_BAD_CHECKSUM);
             layer.drop(null, null, TcpDrop.BAD_CHECKSUM);
             return;
