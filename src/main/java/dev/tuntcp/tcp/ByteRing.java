@@ -12,7 +12,7 @@ import io.netty.buffer.Unpooled;
  * release and nothing to leak; the view is lent to {@link TcpOutput} for the duration of a send.
  */
 final class ByteRing {
-    private final int capacity;
+    private int capacity;
     private byte[] array;
     private ByteBuf view;
     private int head;
@@ -54,6 +54,56 @@ final class ByteRing {
         return n;
     }
 
+    /**
+     * Copies {@code length} bytes from {@code src} at {@code srcIndex} into the free space,
+     * {@code gap} bytes past the end of the contents, without making them part of the contents (the
+     * receiver's out-of-order data waits there until {@link #commit} takes it in). The caller keeps
+     * {@code gap + length <= free()}; anything beyond the free space is not written. Returns the bytes
+     * written.
+     */
+    int writeAhead(int gap, ByteBuf src, int srcIndex, int length) {
+        int n = Math.min(length, capacity - size - gap);
+        if (n <= 0 || gap < 0) {
+            return 0;
+        }
+        ensureArray();
+        int at = (int) ((head + (long) size + gap) % capacity);
+        int first = Math.min(n, capacity - at);
+        src.getBytes(srcIndex, array, at, first);
+        if (first < n) {
+            src.getBytes(srcIndex + first, array, 0, n - first);
+        }
+        return n;
+    }
+
+    /** Takes {@code n} bytes written ahead (at gap 0) into the contents; clamped to the free space. */
+    int commit(int n) {
+        int taken = Math.min(Math.max(n, 0), capacity - size);
+        size += taken;
+        return taken;
+    }
+
+    /**
+     * Enlarges the ring to {@code newCapacity} (receive-buffer autotuning), keeping the contents and
+     * whatever was written ahead of them in the free space, in logical order. Allocates a new array
+     * (only when an array exists; otherwise the first write allocates the new size).
+     */
+    void grow(int newCapacity) {
+        if (newCapacity <= capacity) {
+            return;
+        }
+        if (array != null) {
+            byte[] bigger = new byte[newCapacity];
+            int first = capacity - head;
+            System.arraycopy(array, head, bigger, 0, first);
+            System.arraycopy(array, 0, bigger, first, head);
+            array = bigger;
+            view = Unpooled.wrappedBuffer(array);
+        }
+        head = 0;
+        capacity = newCapacity;
+    }
+
     /** Copies {@code length} bytes starting at logical {@code offset} into {@code dst}'s writer index. */
     void copyTo(int offset, int length, ByteBuf dst) {
         if (offset < 0 || length < 0 || offset + length > size) {
@@ -69,12 +119,20 @@ final class ByteRing {
 
     /** Drops the oldest {@code n} bytes (n is clamped to the size). */
     void discard(int n) {
-        int d = Math.min(Math.max(n, 0), size);
-        head = (head + d) % capacity;
-        size -= d;
+        discardInPlace(n);
         if (size == 0) {
             head = 0;
         }
+    }
+
+    /**
+     * Drops the oldest {@code n} bytes without moving an emptied ring back to the array's start, so
+     * bytes written ahead ({@link #writeAhead}) keep their place.
+     */
+    void discardInPlace(int n) {
+        int d = Math.min(Math.max(n, 0), size);
+        head = (head + d) % capacity;
+        size -= d;
     }
 
     /** How many bytes from logical {@code offset} lie contiguously in the array (up to the wrap). */

@@ -54,6 +54,12 @@ public final class Connection implements TcpChannel {
     boolean sackPermitted;
     /** The timestamps option: TSval clock, TS.Recent, PAWS, RTTM (RFC 7323 §3-§5). */
     final Timestamps timestamps;
+    /** Receive side: data held beyond RCV.NXT, the SACK blocks reporting it, the delayed ACK. */
+    final OutOfOrderQueue outOfOrder;
+    final SackBlocks sackBlocks = new SackBlocks();
+    final DelayedAck delayedAck;
+    /** Receive-buffer autotuning toward the bandwidth-delay product (Linux's DRS). */
+    final ReceiveAutotune autotune;
 
     // --- Receive sequence variables (RFC 9293 §3.3.1, Figure 4) -----------------------------------
     /** IRS: initial receive sequence number. */
@@ -112,6 +118,9 @@ public final class Connection implements TcpChannel {
         this.noDelay = config.noDelay();
         this.sndMss = Math.min(config.mss(), TcpLayer.DEFAULT_SND_MSS);
         this.timestamps = new Timestamps(this);
+        this.outOfOrder = new OutOfOrderQueue(layer.limits(), config.outOfOrderLimit());
+        this.autotune = new ReceiveAutotune(this);
+        this.delayedAck = new DelayedAck(this);
     }
 
     /** Sets ISS and the send variables that follow from it (RFC 9293 §3.10.1 OPEN, §3.10.7.2). */
@@ -183,6 +192,7 @@ public final class Connection implements TcpChannel {
         closeTimer.cancel();
         persistTimer.stop();
         keepalive.cancel();
+        releaseReceiveQueues();
         sendBuffer.release();
         if (reason != null && reason != CloseReason.CLOSED) {
             receiveBuffer.clear(); // RFC 9293 §3.10.7.4: on reset "all segment queues should be flushed"
@@ -198,9 +208,17 @@ public final class Connection implements TcpChannel {
         retransmitTimer.cancel();
         persistTimer.stop();
         keepalive.cancel();
+        releaseReceiveQueues();
         sendBuffer.release();
         closeTimer.start(TcpTimerKind.TIME_WAIT, layer.config().timeWaitNanos());
         events.closed(CloseReason.CLOSED);
+    }
+
+    /** Out-of-order data, SACK state and the delayed ACK end with the connection or its input. */
+    private void releaseReceiveQueues() {
+        outOfOrder.clear();
+        sackBlocks.clear();
+        delayedAck.cancel();
     }
 
     /** The peer's FIN has arrived and been acknowledged. */

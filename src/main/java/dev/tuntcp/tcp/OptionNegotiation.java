@@ -24,7 +24,7 @@ final class OptionNegotiation {
      */
     static int ourWindowScale(TcpConfig config) {
         int shift = 0;
-        while (shift < MAX_WINDOW_SCALE && (65535L << shift) < config.receiveBufferSize()) {
+        while (shift < MAX_WINDOW_SCALE && (65535L << shift) < config.receiveBufferMax()) {
             shift++;
         }
         return shift;
@@ -101,5 +101,25 @@ final class OptionNegotiation {
         if (c.timestamps.enabled) {
             c.timestamps.stamp(out, out.has(Segment.ACK));
         }
+        if (out.has(Segment.ACK)) {
+            c.delayedAck.ackSent();
+            if (c.sackPermitted && c.sackBlocks.hasSomethingToSay()) {
+                c.sackBlocks.fill(out, sackBlocksThatFit(c, out));
+            }
+        }
+    }
+
+    /**
+     * RFC 2018 §3: n blocks take 8n + 2 option bytes (4-aligned with two NOPs, 8n + 4): four fit in
+     * the 40 bytes of option space, three beside the timestamps' 12. A data segment also must not grow
+     * past the MSS (RFC 9293 §3.7.1: options count against it; Eff.snd.MSS already leaves room for
+     * the timestamps), so a full-sized one carries none.
+     */
+    static int sackBlocksThatFit(Connection c, Segment out) {
+        int space = 40 - (c.timestamps.enabled ? TIMESTAMPS_LENGTH : 0);
+        if (out.dataLength > 0) {
+            space = Math.min(space, c.sndMss - out.dataLength);
+        }
+        return space < 12 ? 0 : Math.min((space - 4) / 8, Segment.MAX_SACK_BLOCKS);
     }
 }

@@ -32,6 +32,25 @@ final class ReceiveBuffer {
     }
 
     /**
+     * Stores out-of-order data {@code gap} bytes past the in-order contents, in the free space the
+     * receive window promised (RFC 9293 §3.8.6.2), where it waits for the gap to fill (see
+     * {@link OutOfOrderQueue}). Returns the bytes stored.
+     */
+    int storeAhead(int gap, ByteBuf src, int index, int length) {
+        return ring.writeAhead(gap, src, index, length);
+    }
+
+    /** The gap before data stored ahead is filled: {@code n} stored bytes become in-order contents. */
+    int commit(int n) {
+        return ring.commit(n);
+    }
+
+    /** Receive-buffer autotuning: the buffer (and so the window it offers) grows to {@code capacity}. */
+    void grow(int capacity) {
+        ring.grow(capacity);
+    }
+
+    /**
      * Removes up to {@code maxBytes} into a new buffer from {@code allocator}, which the caller owns
      * and must release; null when empty or {@code maxBytes <= 0}.
      */
@@ -47,7 +66,7 @@ final class ReceiveBuffer {
             out.release();
             throw e;
         }
-        ring.discard(n);
+        ring.discardInPlace(n); // out-of-order data written ahead keeps its place
         return out;
     }
 

@@ -16,6 +16,8 @@ final class ResourceLimits {
     private final TcpConfig config;
     private long receiveReserved;
     private long sendReserved;
+    /** Out-of-order bytes all connections hold ({@link OutOfOrderQueue}). */
+    private long outOfOrderHeld;
 
     ResourceLimits(TcpConfig config) {
         this.config = config;
@@ -57,6 +59,40 @@ final class ResourceLimits {
     private void release(Connection c) {
         receiveReserved -= c.receiveBuffer.capacity();
         sendReserved -= c.sendBuffer.capacity();
+    }
+
+    /**
+     * Out-of-order data of {@code n} more bytes may be held if all connections together stay within
+     * {@link TcpConfig#outOfOrderMemoryLimit()} (issue 8 item 4); if so they are counted now.
+     */
+    boolean holdOutOfOrder(int n) {
+        if (outOfOrderHeld + n > config.outOfOrderMemoryLimit()) {
+            return false;
+        }
+        outOfOrderHeld += n;
+        return true;
+    }
+
+    /** {@code n} held out-of-order bytes were taken in order or forgotten. */
+    void releaseOutOfOrder(int n) {
+        outOfOrderHeld -= n;
+    }
+
+    long outOfOrderHeld() {
+        return outOfOrderHeld;
+    }
+
+    /**
+     * Receive-buffer autotuning wants {@code c}'s buffer {@code more} bytes larger: allowed, and
+     * reserved, while all receive buffers together stay within {@link TcpConfig#receiveMemoryLimit()}.
+     * Refusing only stops the growth; the connection keeps the buffer it has.
+     */
+    boolean growReceive(int more) {
+        if (receiveReserved + more > config.receiveMemoryLimit()) {
+            return false;
+        }
+        receiveReserved += more;
+        return true;
     }
 
     long receiveReserved() {

@@ -32,10 +32,16 @@ final class SegmentSender {
         c.layer.emit(c, out);
     }
 
-    /** {@code <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>}: the acknowledgment of §3.10.7.4. */
+    /**
+     * {@code <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>}: the acknowledgment of §3.10.7.4 — with SND.MAX as
+     * the sequence number, as BSD's tcp_output does for a pure ACK: after a timeout SND.NXT goes back
+     * to SND.UNA here while the peer may already hold data up to SND.MAX (out of order, now queued);
+     * an ACK below its RCV.NXT would fail its acceptability test and never be processed, and if both
+     * sides are in that state, neither ACK is ever taken and both time out.
+     */
     static void sendAck(Connection c) {
         Segment out = c.layer.outSegment(c);
-        out.seq = c.sndNxt;
+        out.seq = c.sndMax;
         out.ack = c.rcvNxt;
         out.flags = Segment.ACK;
         out.window = advertise(c);
@@ -239,15 +245,7 @@ final class SegmentSender {
 
     /** The window field for a synchronized segment; records the right edge it advertises. */
     private static int advertise(Connection c) {
-        int field = Math.min(c.rcvWnd() >> c.rcvWscale, 65535);
-        int edge = c.rcvNxt + (field << c.rcvWscale);
-        // Never move the advertised right edge left (RFC 9293 §3.8.6.2.1 discourages shrinking).
-        if (SeqNum.lt(edge, c.rcvAdvertisedEdge)) {
-            field = (int) Math.min(SeqNum.distance(c.rcvNxt, c.rcvAdvertisedEdge) >> c.rcvWscale, 65535);
-            edge = c.rcvNxt + (field << c.rcvWscale);
-        }
-        c.rcvAdvertisedEdge = edge;
-        return field;
+        return ReceiveWindow.advertise(c);
     }
 
     /**

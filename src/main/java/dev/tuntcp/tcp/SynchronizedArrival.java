@@ -69,6 +69,11 @@ final class SynchronizedArrival {
                     c.closeTimer.start(TcpTimerKind.TIME_WAIT, layer.config().timeWaitNanos());
                 }
                 layer.drop(c, seg, TcpDrop.SEQ_UNACCEPTABLE);
+                if (dataLength > 0 && SeqNum.le(seq + dataLength, c.rcvNxt)) {
+                    // An old duplicate: report it in a D-SACK block (RFC 2883 §4.1).
+                    c.sackBlocks.duplicate(seq, seq + dataLength);
+                    layer.count(TcpStat.DUPLICATE_SEGMENTS);
+                }
                 SegmentSender.sendAck(c);
                 return;
             }
@@ -179,6 +184,7 @@ final class SynchronizedArrival {
      */
     static void textAndFin(Connection c, Segment seg, int seq, int dataLength, boolean fin) {
         TcpLayer layer = c.layer;
+        boolean heldFin = false; // a FIN held out of order that the text just reached
         if (dataLength > 0) {
             switch (c.state) {
                 case ESTABLISHED, FIN_WAIT_1, FIN_WAIT_2 -> {
@@ -190,30 +196,10 @@ final class SynchronizedArrival {
                         c.terminate(CloseReason.ABORTED);
                         return;
                     }
-                    if (SeqNum.gt(seq, c.rcvNxt)) {
-                        // Out of order: not queued yet. Dropping it (and its FIN) and acknowledging
-                        // RCV.NXT keeps the stream intact; the peer retransmits.
-                        layer.drop(c, seg, TcpDrop.OUT_OF_ORDER);
-                        c.ackNow = true;
-                        return;
+                    if (!ReceiveText.take(c, seg, seq, dataLength, fin)) {
+                        fin = false;
                     }
-                    // The idealized segment begins at RCV.NXT: skip what was received before.
-                    int skip = (int) SeqNum.distance(seq, c.rcvNxt);
-                    int fresh = dataLength - Math.min(skip, dataLength);
-                    int room = c.rcvWnd();
-                    if (fresh > room) {
-                        layer.drop(c, seg, TcpDrop.BEYOND_WINDOW);
-                        fresh = room;
-                        fin = false; // the FIN lies beyond the window too
-                    }
-                    if (fresh > 0) {
-                        int taken = c.receiveBuffer.append(seg.data, seg.dataIndex + skip, fresh);
-                        c.rcvNxt += taken;
-                        c.events.readable();
-                    }
-                    // "Send an acknowledgment of the form <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>. This
-                    // acknowledgment should be piggybacked on a segment being transmitted if possible."
-                    c.ackNow = true;
+                    heldFin = !fin && c.outOfOrder.takeFin(c.rcvNxt);
                 }
                 default -> {
                     // CLOSE-WAIT, CLOSING, LAST-ACK, TIME-WAIT: "This should not occur since a FIN has
@@ -225,6 +211,10 @@ final class SynchronizedArrival {
         }
 
         // Eighth, check the FIN bit. Only a FIN in sequence counts: its number must be RCV.NXT.
+        if (heldFin) {
+            fin = true;
+            seq = c.rcvNxt - dataLength; // it now follows in sequence, as if on this segment
+        }
         if (!fin) {
             return;
         }
@@ -238,12 +228,21 @@ final class SynchronizedArrival {
             return;
         }
         if (seq + dataLength != c.rcvNxt) {
-            c.ackNow = true; // a FIN after a gap: acknowledge what we have
+            c.ackNow = true; // a FIN after a gap: acknowledge what we have, hold the FIN
+            if (dataLength == 0 && SeqNum.gt(seq, c.rcvNxt)) {
+                c.outOfOrder.holdFin(seq);
+            }
             return;
         }
-        // "Advance RCV.NXT over the FIN, and send an acknowledgment for the FIN."
+        // "Advance RCV.NXT over the FIN, and send an acknowledgment for the FIN." In ESTABLISHED the
+        // acknowledgment may be delayed (RFC 9293 §3.8.6.3) so that it rides on the application's FIN
+        // or answer; in FIN-WAIT the connection moves on, so it goes now.
         c.rcvNxt += 1;
-        c.ackNow = true;
+        if (c.state == TcpState.ESTABLISHED) {
+            c.delayedAck.finReceived();
+        } else {
+            c.ackNow = true;
+        }
         c.finArrived();
         switch (c.state) {
             case SYN_RECEIVED, ESTABLISHED -> c.setState(TcpState.CLOSE_WAIT);

@@ -17,6 +17,8 @@ public final class TcpConfig {
     private boolean sack = true;
     private long delayedAckNanos = TimeUnit.MILLISECONDS.toNanos(40);
     private int outOfOrderLimit = 256 * 1024;
+    private long outOfOrderMemoryLimit = 64L << 20;
+    private int receiveBufferMax;
     private int sendBufferSize = 256 * 1024;
     private long initialRtoNanos = TimeUnit.SECONDS.toNanos(1);
     private long maxRtoNanos = TimeUnit.SECONDS.toNanos(60);
@@ -133,6 +135,42 @@ public final class TcpConfig {
 
     public TcpConfig outOfOrderLimit(int value) {
         this.outOfOrderLimit = nonNegative(value, "out-of-order limit");
+        return this;
+    }
+
+    /**
+     * Bytes of out-of-order data all connections of the layer together may hold (issue 8 item 4);
+     * beyond it out-of-order data is dropped and counted ({@link TcpDrop#OUT_OF_ORDER_MEMORY_LIMIT}),
+     * what is held stays. Default 64 MiB.
+     */
+    public long outOfOrderMemoryLimit() {
+        return outOfOrderMemoryLimit;
+    }
+
+    public TcpConfig outOfOrderMemoryLimit(long value) {
+        if (value < 0) {
+            throw new IllegalArgumentException("out-of-order memory limit must not be negative: " + value);
+        }
+        this.outOfOrderMemoryLimit = value;
+        return this;
+    }
+
+    /**
+     * The largest receive buffer autotuning may grow a connection's to (as Linux's tcp_rmem[2]):
+     * {@link #receiveBufferSize()} is where it starts, and it grows toward twice the data the
+     * application reads per round trip ({@link ReceiveAutotune}). 0 (the default) or anything not
+     * above {@link #receiveBufferSize()} turns autotuning off. The window scale is chosen for this
+     * maximum.
+     */
+    public int receiveBufferMax() {
+        return Math.max(receiveBufferMax, receiveBufferSize);
+    }
+
+    public TcpConfig receiveBufferMax(int value) {
+        if (value < 0 || value > MAX_RECEIVE_BUFFER) {
+            throw new IllegalArgumentException("receive buffer max out of range: " + value);
+        }
+        this.receiveBufferMax = value;
         return this;
     }
 

@@ -76,8 +76,14 @@ public enum TcpDrop {
     SYN_RECEIVED_BAD_ACK,
     /** Fifth step, CLOSING: the segment does not acknowledge our FIN; its text or FIN is ignored. */
     CLOSING_NOT_FIN_ACK,
-    /** Seventh step: data beyond RCV.NXT (out of order) is not queued yet; it is dropped and ACKed. */
+    /**
+     * Seventh step: out-of-order data not held because the connection's bound
+     * ({@link TcpConfig#outOfOrderLimit()}, or {@link OutOfOrderQueue#MAX_RUNS} separate runs) is
+     * reached; it is ACKed (the peer sends it again) and what is held stays.
+     */
     OUT_OF_ORDER,
+    /** Out-of-order data not held: all connections together hold {@link TcpConfig#outOfOrderMemoryLimit()}. */
+    OUT_OF_ORDER_MEMORY_LIMIT,
     /** Data that arrives while the receive window is zero. */
     ZERO_WINDOW,
     /** Data beyond the right edge of the receive window (the part inside is kept). */

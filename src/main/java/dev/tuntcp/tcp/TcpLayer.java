@@ -241,6 +241,15 @@ public final class TcpLayer {
         return limits.sendReserved();
     }
 
+    /** Out-of-order bytes all connections hold (STATUS, tests: returns to 0 when queues drain). */
+    public long outOfOrderMemoryHeld() {
+        return limits.outOfOrderHeld();
+    }
+
+    ResourceLimits limits() {
+        return limits;
+    }
+
     int isn(Connection c) {
         return isnGenerator.initialSequenceNumber(c.localAddress, c.localPort, c.remoteAddress, c.remotePort);
     }

@@ -25,6 +25,14 @@ public enum TcpStat {
     TIME_WAIT_REOPENED,
     /** A SYN/ACK sent again because the peer repeated its SYN. */
     SYN_ACK_REPEATED,
+    /** Out-of-order segments whose new octets were held in the out-of-order queue. */
+    OUT_OF_ORDER_QUEUED,
+    /** Segments (or parts) received twice, reported in a D-SACK block (RFC 2883). */
+    DUPLICATE_SEGMENTS,
+    /** ACKs sent by the delayed-ACK timer (RFC 9293 §3.8.6.3). */
+    DELAYED_ACKS,
+    /** Receive buffers grown by autotuning ({@link ReceiveAutotune}). */
+    RECEIVE_BUFFER_GROWN,
     /** A challenge ACK not sent: the layer's budget for this second was spent (RFC 5961 §7). */
     CHALLENGE_ACKS_LIMITED,
     /** A SYN answered with a SYN cookie because the listener's half-open queue was full (RFC 4987 §3.6). */

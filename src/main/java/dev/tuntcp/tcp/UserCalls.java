@@ -54,6 +54,7 @@ final class UserCalls {
     static ByteBuf receive(Connection c, int maxBytes) {
         ByteBuf out = c.receiveBuffer.read(maxBytes, c.layer.config().allocator());
         if (out != null && peerMaySend(c)) {
+            c.autotune.applicationRead(out.readableBytes());
             int advertised = c.rcvAdvertisedEdge - c.rcvNxt;
             int window = c.rcvWnd();
             int threshold = Math.min(c.receiveBuffer.capacity() / 2, c.layer.config().mss());

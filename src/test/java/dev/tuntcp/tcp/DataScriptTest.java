@@ -50,7 +50,9 @@ class DataScriptTest {
                 read 400
                 readable 0
                 < P. 1001:1901(900) ack 1
-                > . 1:1(0) ack 1901 win 100
+                # the peer overran the 600 advertised: the 100 left free are less than min(half the
+                # buffer, MSS), so the right edge stays where it was (RFC 9293 §3.8.6.2.2): window 0
+                > . 1:1(0) ack 1901 win 0
                 read 900
                 > . 1:1(0) ack 1901 win 1000
                 """);
@@ -99,7 +101,8 @@ class DataScriptTest {
                 read 1000
                 > . 1:1(0) ack 1001 win 1000
                 < FP. 1001:1201(200) ack 1
-                > . 1:1(0) ack 1202 win 800
+                # the FIN takes a sequence number but no buffer: the right edge stays (SWS avoidance)
+                > . 1:1(0) ack 1202 win 799
                 state CLOSE-WAIT
                 read 200
                 eof
@@ -117,22 +120,20 @@ class DataScriptTest {
     }
 
     @Test
-    @Rfc9293("MAY-13")
-    void outOfOrderSegmentIsDroppedAndAcknowledgedThenTheStreamContinues() {
+    @Rfc9293({"MAY-13", "SHLD-31"})
+    void outOfOrderSegmentsAreHeldAndDeliveredWhenTheGapFills() {
+        // RFC 9293 §3.10.7.4 seventh: segments beyond RCV.NXT "may be held for later processing";
+        // each is acknowledged at once (RFC 5681 §4.2 duplicate ACK), and so is the one that fills the gap.
         new SegmentScript().run(ESTABLISHED + """
                 < P. 101:201(100) ack 1
-                drop OUT_OF_ORDER
                 > . 1:1(0) ack 1
                 readable 0
                 < FP. 201:301(100) ack 1
-                drop OUT_OF_ORDER
                 > . 1:1(0) ack 1
                 state ESTABLISHED
+                count OUT_OF_ORDER_QUEUED 2
                 < P. 1:101(100) ack 1
-                > . 1:1(0) ack 101
-                < P. 101:201(100) ack 1
-                > . 1:1(0) ack 201
-                < FP. 201:301(100) ack 1
+                # the gap is filled: the held text and the held FIN follow in sequence
                 > . 1:1(0) ack 302
                 state CLOSE-WAIT
                 read 300
@@ -334,7 +335,6 @@ class DataScriptTest {
         // SND.WL1/SND.WL2 (§3.10.7.4 fifth): only a newer segment may change SND.WND.
         new SegmentScript().run(ESTABLISHED + """
                 < . 101:201(100) ack 1 win 5000
-                drop OUT_OF_ORDER
                 > . 1:1(0) ack 1
                 var SND.WND 5000
                 < . 1:1(0) ack 1 win 100

@@ -183,8 +183,7 @@ class OptionsScriptTest {
                 > . 1:1(0) ack 1201 win 32743 <TS val 0 ecr 2000>
                 # SEG.SEQ beyond Last.ACK.sent: not at the left edge, so TS.Recent stays
                 < P. 1301:1401(100) ack 1 win 502 <nop,nop,TS val 3000 ecr 0>
-                drop OUT_OF_ORDER
-                > . 1:1(0) ack 1201 win 32743 <TS val 0 ecr 2000>
+                > . 1:1(0) ack 1201 win 32743 <TS val 0 ecr 2000,sack 1 {1301:1401}>
                 var TS.RECENT 2000
                 """);
     }

@@ -57,11 +57,14 @@ final class ScriptSegment {
                         ecr = Long.parseLong(w[4]);
                     }
                     case "sack" -> {
-                        blocks = new long[2 * (w.length - 1)];
-                        for (int i = 1; i < w.length; i++) {
-                            String[] edges = w[i].split(":");
-                            blocks[2 * i - 2] = Long.parseLong(edges[0]);
-                            blocks[2 * i - 1] = Long.parseLong(edges[1]);
+                        // "sack 1:2 3:4", or as the trace renders it, "sack 2 {1:2}{3:4}"
+                        String[] edgePairs = opt.trim().substring(4).replaceAll("^\\s*\\d+\\s*\\{", "{")
+                                .replaceAll("[{}]", " ").trim().split("\\s+");
+                        blocks = new long[2 * edgePairs.length];
+                        for (int i = 0; i < edgePairs.length; i++) {
+                            String[] edges = edgePairs[i].split(":");
+                            blocks[2 * i] = Long.parseLong(edges[0]);
+                            blocks[2 * i + 1] = Long.parseLong(edges[1]);
                         }
                     }
                     case "nop", "eol" -> {

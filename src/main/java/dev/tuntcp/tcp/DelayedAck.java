@@ -1,0 +1,71 @@
+package dev.tuntcp.tcp;
+
+import dev.tuntcp.stack.Timer;
+
+/**
+ * Delayed acknowledgment of in-order data (RFC 9293 §3.8.6.3, RFC 1122 §4.2.3.2, RFC 5681 §4.2):
+ * an ACK may wait, so that it can ride on data or cover a second segment, but "an ACK SHOULD be
+ * generated for at least every second full-sized segment" and the delay "MUST be less than 0.5
+ * seconds" ({@link TcpConfig#delayedAckNanos()}, 40 ms by default). Out-of-order and gap-filling
+ * data, FINs and window updates are acknowledged at once by their callers (RFC 5681 §4.2 MUST).
+ * Any segment that carries an ACK ends the wait ({@link #ackSent()}).
+ */
+final class DelayedAck extends Timer {
+    private final Connection c;
+    /** Octets received and not yet acknowledged. */
+    private int unacknowledged;
+    /** Our estimate of the peer's full-sized segment: the largest seen (Linux's rcv_mss). */
+    private int rcvMss = TcpLayer.DEFAULT_SND_MSS;
+
+    DelayedAck(Connection c) {
+        this.c = c;
+    }
+
+    /** {@code length} octets of in-order data were taken: acknowledge now or start the delay. */
+    void dataReceived(int length) {
+        if (length > rcvMss) {
+            rcvMss = Math.min(length, c.layer.config().mss());
+        }
+        unacknowledged += length;
+        long delay = c.layer.config().delayedAckNanos();
+        if (delay == 0 || unacknowledged >= 2 * rcvMss) {
+            c.ackNow = true; // every second full-sized segment
+        } else if (!isScheduled()) {
+            c.layer.timers().scheduleIn(this, delay);
+        }
+    }
+
+    /**
+     * The peer's FIN arrived in sequence in ESTABLISHED: its ACK may wait like data's, so that an
+     * application that closes at once sends one FIN,ACK instead of an ACK and then a FIN (Linux does
+     * the same through its delayed-ACK "pingpong" mode).
+     */
+    void finReceived() {
+        dataReceived(0);
+    }
+
+    /** A segment carrying our ACK went out: nothing is owed any more. */
+    void ackSent() {
+        unacknowledged = 0;
+        if (isScheduled()) {
+            c.layer.timers().cancel(this);
+        }
+    }
+
+    void cancel() {
+        c.layer.timers().cancel(this);
+    }
+
+    @Override
+    protected void onExpire() {
+        switch (c.state) {
+            case ESTABLISHED, FIN_WAIT_1, FIN_WAIT_2, CLOSE_WAIT, CLOSING, LAST_ACK -> {
+                c.layer.count(TcpStat.DELAYED_ACKS);
+                SegmentSender.sendAck(c);
+                c.events.deliver(c);
+            }
+            default -> {
+            }
+        }
+    }
+}
