@@ -7,7 +7,10 @@ import dev.tuntcp.stack.Timer;
  * an ACK may wait, so that it can ride on data or cover a second segment, but "an ACK SHOULD be
  * generated for at least every second full-sized segment" and the delay "MUST be less than 0.5
  * seconds" ({@link TcpConfig#delayedAckNanos()}, 40 ms by default). Out-of-order and gap-filling
- * data, FINs and window updates are acknowledged at once by their callers (RFC 5681 §4.2 MUST).
+ * data, FINs and window updates are acknowledged at once by their callers (RFC 5681 §4.2 MUST; a
+ * FIN at once so that the lab's four-way teardown shows the ACK of the FIN on its own, as
+ * documented). An ACK owed for data rides on whatever the application sends within the delay, its
+ * answer or its FIN, which then carries the ACK.
  * Any segment that carries an ACK ends the wait ({@link #ackSent()}).
  */
 final class DelayedAck extends Timer {
@@ -33,15 +36,6 @@ final class DelayedAck extends Timer {
         } else if (!isScheduled()) {
             c.layer.timers().scheduleIn(this, delay);
         }
-    }
-
-    /**
-     * The peer's FIN arrived in sequence in ESTABLISHED: its ACK may wait like data's, so that an
-     * application that closes at once sends one FIN,ACK instead of an ACK and then a FIN (Linux does
-     * the same through its delayed-ACK "pingpong" mode).
-     */
-    void finReceived() {
-        dataReceived(0);
     }
 
     /** A segment carrying our ACK went out: nothing is owed any more. */

@@ -234,15 +234,9 @@ final class SynchronizedArrival {
             }
             return;
         }
-        // "Advance RCV.NXT over the FIN, and send an acknowledgment for the FIN." In ESTABLISHED the
-        // acknowledgment may be delayed (RFC 9293 §3.8.6.3) so that it rides on the application's FIN
-        // or answer; in FIN-WAIT the connection moves on, so it goes now.
+        // "Advance RCV.NXT over the FIN, and send an acknowledgment for the FIN."
         c.rcvNxt += 1;
-        if (c.state == TcpState.ESTABLISHED) {
-            c.delayedAck.finReceived();
-        } else {
-            c.ackNow = true;
-        }
+        c.ackNow = true;
         c.finArrived();
         switch (c.state) {
             case SYN_RECEIVED, ESTABLISHED -> c.setState(TcpState.CLOSE_WAIT);

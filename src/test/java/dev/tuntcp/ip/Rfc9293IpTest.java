@@ -116,7 +116,7 @@ class Rfc9293IpTest {
     @Rfc9293("MUST-50")
     void ipOptionsTcpDoesNotUnderstandAreIgnored() {
         try (IpHarness h = new IpHarness()) {
-            TcpStack tcp = new TcpStack(h.stack, new TcpConfig());
+            TcpStack tcp = new TcpStack(h.stack, new TcpConfig().delayedAckNanos(0)); // each ACK at once
             Sent synAck = establish(h, tcp, true);
             h.inject(withIpOptions(segment(TcpFlags.ACK | TcpFlags.PSH, 1001, synAck.seq() + 1, 10)));
             List<Sent> out = sent(h);
@@ -130,7 +130,7 @@ class Rfc9293IpTest {
     @Rfc9293({"MUST-55", "MUST-56"})
     void sourceQuenchAndSoftIcmpErrorsNeverDisturbTheConnection() {
         try (IpHarness h = new IpHarness()) {
-            TcpStack tcp = new TcpStack(h.stack, new TcpConfig());
+            TcpStack tcp = new TcpStack(h.stack, new TcpConfig().delayedAckNanos(0)); // each ACK at once
             Sent synAck = establish(h, tcp, false);
             // Source quench (4), then the soft errors of §3.9.2.2: unreachable 0, 1, 5, time exceeded
             // 0, 1, parameter problem; each quotes the SYN/ACK, so it names this connection.

@@ -157,29 +157,27 @@ class ReceiveSideScriptTest {
     }
 
     @Test
-    void finAndAckCombineWhenTheApplicationClosesAtOnce() {
+    void theDelayedAckRidesOnTheApplicationsFin() {
         delayedAcks().run(ESTABLISHED + """
-                < F. 1:1(0) ack 1
-                state CLOSE-WAIT
+                < P. 1:11(10) ack 1
                 +5ms
-                eof
+                read 10
                 shutdown
-                > F. 1:1(0) ack 2
-                state LAST-ACK
-                < . 2:2(0) ack 2
-                state CLOSED
+                # one segment: the FIN carries the ACK of the data
+                > F. 1:1(0) ack 11
+                state FIN-WAIT-1
+                +40ms
                 count DELAYED_ACKS 0
                 """);
     }
 
     @Test
-    void aFinIsStillAcknowledgedWithinTheDelayWhenTheApplicationWaits() {
+    void aFinIsAcknowledgedAtOnce() {
         delayedAcks().run(ESTABLISHED + """
-                < F. 1:1(0) ack 1
-                +40ms
-                > . 1:1(0) ack 2
+                < P. 1:11(10) ack 1
+                < F. 11:11(0) ack 1
+                > . 1:1(0) ack 12
                 state CLOSE-WAIT
-                count DELAYED_ACKS 1
                 """);
     }
 }
