@@ -125,9 +125,9 @@ public final class TcpConfig {
     }
 
     /**
-     * Bytes of out-of-order data one connection may hold (counting a fixed overhead per stored
-     * segment), whatever the peer sends; beyond it out-of-order data is dropped and counted.
-     * Default 256 KiB.
+     * Bytes of out-of-order data one connection may hold, whatever the peer sends (they wait in the
+     * receive buffer's free space, see {@link OutOfOrderQueue}); beyond it out-of-order data is dropped
+     * and counted ({@link TcpDrop#OUT_OF_ORDER}). Default 256 KiB.
      */
     public int outOfOrderLimit() {
         return outOfOrderLimit;
