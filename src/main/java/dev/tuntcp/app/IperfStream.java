@@ -12,7 +12,7 @@ import java.nio.charset.StandardCharsets;
  */
 final class IperfStream {
     /** Largest single read from the receive buffer. */
-    static final int CHUNK = 256 * 1024;
+    static final int CHUNK = 64 * 1024;
     /** What iperf3's {@code --repeating-payload} sends; the content of a TCP test is not checked. */
     static final RepeatingPattern PAYLOAD =
             new RepeatingPattern("0123456789".getBytes(StandardCharsets.US_ASCII));
