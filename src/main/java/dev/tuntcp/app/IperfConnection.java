@@ -18,7 +18,9 @@ final class IperfConnection extends PumpedHandler {
         CONTROL,
         STREAM_CANDIDATE,
         STREAM,
-        DENIED
+        DENIED,
+        /** Our FIN is queued; input is read and dropped until the client's FIN ends the connection. */
+        DRAINING
     }
 
     private final IperfService service;
@@ -64,6 +66,28 @@ final class IperfConnection extends PumpedHandler {
             case STREAM -> stream.pump(channel);
             case STREAM_CANDIDATE -> readCookie(channel);
             case DENIED -> deny(channel);
+            case DRAINING -> drain(channel);
+        }
+    }
+
+    /**
+     * Ends this side gracefully: FIN after what is queued, then input is read and dropped until the
+     * client closes. Closing with unread input instead would reset the connection (RFC 1122
+     * §4.2.2.13) and could destroy a last message, such as ACCESS_DENIED or SERVER_ERROR, before the
+     * client has read it.
+     */
+    void finishGracefully() {
+        if (isClosed() || role == Role.DRAINING) {
+            return;
+        }
+        role = Role.DRAINING;
+        channel.shutdownOutput();
+        kick();
+    }
+
+    private static void drain(TcpChannel channel) {
+        for (ByteBuf data; (data = channel.read(IperfStream.CHUNK)) != null; ) {
+            data.release();
         }
     }
 
@@ -72,7 +96,7 @@ final class IperfConnection extends PumpedHandler {
             ByteBuf data = channel.read(cookie.length - cookieBytes);
             if (data == null) {
                 if (channel.isInputShutdown()) {
-                    channel.close(); // the client gave up before naming its test
+                    finishGracefully(); // the client gave up before naming its test
                 }
                 return;
             }
@@ -97,14 +121,16 @@ final class IperfConnection extends PumpedHandler {
     private void deny(TcpChannel channel) {
         if (!denialSent && channel.write(DENIED.duplicate()) == 1) {
             denialSent = true;
-            channel.close();
+            finishGracefully();
+        } else {
+            drain(channel);
         }
     }
 
     @Override
     protected void release() {
         if (session != null) {
-            session.gone(this, role == Role.CONTROL);
+            session.gone(this);
         }
     }
 }

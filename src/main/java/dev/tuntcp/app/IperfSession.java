@@ -179,15 +179,15 @@ final class IperfSession {
                 if (abort) {
                     s.connection.channel().abort();
                 } else {
-                    s.connection.channel().close();
+                    s.connection.finishGracefully();
                 }
             }
         }
     }
 
     /** A connection of this test is gone (its handler released). */
-    void gone(IperfConnection connection, boolean isControl) {
-        if (isControl && phase != Phase.ENDED) {
+    void gone(IperfConnection connection) {
+        if (connection == control && phase != Phase.ENDED) {
             if (phase != Phase.DISPLAYED && phase != Phase.FAILED) {
                 service.counters.increment(IperfCounter.TESTS_ABANDONED);
             }
@@ -209,7 +209,7 @@ final class IperfSession {
         closeStreams(!normal, false);
         if (closeControl && !control.isClosed()) {
             if (normal) {
-                control.channel().close();
+                control.finishGracefully();
             } else {
                 control.channel().abort();
             }

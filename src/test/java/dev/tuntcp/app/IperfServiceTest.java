@@ -126,6 +126,22 @@ class IperfServiceTest {
     }
 
     @Test
+    void bytesOfTheOmittedSecondsAreLeftOutOfTheResult() throws Exception {
+        try (IperfTestClient c = new IperfTestClient(pair.clientStack, "omit")) {
+            c.negotiate("{\"tcp\":true,\"omit\":1,\"time\":2,\"parallel\":1,\"len\":131072}");
+            c.openStreams(1);
+            OutputStream data = c.streams.get(0).getOutputStream();
+            data.write(new byte[70_000]);
+            awaitCounter(IperfCounter.BYTES_RECEIVED, 70_000);
+            clockOffset.addAndGet(1_500_000_000L); // past the omitted second
+            data.write(new byte[30_000]);
+            awaitCounter(IperfCounter.BYTES_RECEIVED, 100_000);
+            Map<String, Object> results = c.finish();
+            assertEquals(30_000, number(streams(results).get(0), "bytes"), "only what came after --omit");
+        }
+    }
+
+    @Test
     void reverseWithTwoStreamsSendsExactlyTheByteBudgetNumberedLikeIperf3() throws Exception {
         long budget = 1_000_000;
         try (IperfTestClient c = new IperfTestClient(pair.clientStack, "reverse")) {
