@@ -23,13 +23,45 @@ public final class Counters {
         }
     };
     private final Map<Class<?>, long[]> registered = new LinkedHashMap<>();
+    /**
+     * The loop thread's own index from an enum constant's class to its counters: an open-addressed
+     * identity table, a few nanoseconds cheaper than {@link ClassValue} on a path that counts several
+     * things per packet. Only {@link #increment} and {@link #add} (loop thread) use it.
+     */
+    private final Class<?>[] fastKeys = new Class<?>[FAST_SLOTS];
+    private final long[][] fastValues = new long[FAST_SLOTS][];
+    private int fastUsed;
+    private static final int FAST_SLOTS = 128;
 
     public void increment(Enum<?> counter) {
-        perEnum.get(counter.getDeclaringClass())[counter.ordinal()]++;
+        values(counter)[counter.ordinal()]++;
     }
 
     public void add(Enum<?> counter, long amount) {
-        perEnum.get(counter.getDeclaringClass())[counter.ordinal()] += amount;
+        values(counter)[counter.ordinal()] += amount;
+    }
+
+    private long[] values(Enum<?> counter) {
+        // Keyed by the constant's own class (a constant with a body has one of its own), which
+        // maps to the array of its declaring enum.
+        Class<?> key = counter.getClass();
+        int i = System.identityHashCode(key) & (FAST_SLOTS - 1);
+        while (true) {
+            Class<?> k = fastKeys[i];
+            if (k == key) {
+                return fastValues[i];
+            }
+            if (k == null) {
+                long[] v = perEnum.get(counter.getDeclaringClass());
+                if (fastUsed < FAST_SLOTS / 2) {
+                    fastUsed++;
+                    fastValues[i] = v;
+                    fastKeys[i] = key;
+                }
+                return v;
+            }
+            i = (i + 1) & (FAST_SLOTS - 1);
+        }
     }
 
     public long get(Enum<?> counter) {

@@ -29,12 +29,13 @@ public final class TcpStack implements SocketStack, AutoCloseable {
 
     private final Stack stack;
     private final TcpLayer tcp;
+    private final WireTcpOutput output;
 
     /** Puts TCP on {@code stack}; construct on the loop's owner thread (or before the loop starts). */
     public TcpStack(Stack stack, TcpConfig config) {
         this.stack = stack;
         Ipv4Output ip = stack.ipv4Output();
-        WireTcpOutput output = new WireTcpOutput(stack.alloc(), new PacketSink() {
+        this.output = new WireTcpOutput(stack.alloc(), new PacketSink() {
             @Override
             public void send(ByteBuf packet) {
                 ip.send(packet);
@@ -153,6 +154,7 @@ public final class TcpStack implements SocketStack, AutoCloseable {
                 c.abort();
             }
         }
+        output.close();
         stack.close();
     }
 }

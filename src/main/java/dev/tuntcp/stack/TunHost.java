@@ -8,6 +8,7 @@ import dev.tuntcp.link.TunOptions;
 import dev.tuntcp.link.TunWaiter;
 import dev.tuntcp.tcp.TcpConfig;
 import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.util.ResourceLeakDetector;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -55,6 +56,7 @@ public final class TunHost implements AutoCloseable {
      */
     public static TunHost open(TunOptions options, int address, PeerAddress kernel, int mtu, TcpConfig tcpConfig,
                                Function<EventLoop, UnaryOperator<LinkDevice>> decorate) {
+        productionLeakDetection();
         Counters counters = new Counters();
         TunDevice device = TunDevice.openConfigured(options, kernel, mtu, counters);
         TunWaiter waiter = null;
@@ -86,6 +88,19 @@ public final class TunHost implements AutoCloseable {
             }
             device.close();
             throw e;
+        }
+    }
+
+    /**
+     * Netty's default leak detection (SIMPLE) records a stack trace for one buffer in 128: with a
+     * packet buffer or two per segment that was 2-3 % of serve's CPU (JFR: Throwable.fillInStackTrace
+     * under ResourceLeakDetector.track, docs/benchmarks.md "Per-segment cost"). The stack runs without
+     * it unless {@code -Dio.netty.leakDetection.level} asks for a level (the tests ask for PARANOID).
+     */
+    static void productionLeakDetection() {
+        if (System.getProperty("io.netty.leakDetection.level") == null
+                && System.getProperty("io.netty.leakDetectionLevel") == null) {
+            ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
         }
     }
 

@@ -4,18 +4,32 @@ import dev.tuntcp.wire.SegmentBuilder;
 import dev.tuntcp.wire.TcpOptions;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.util.ResourceLeakDetector;
 
 /**
  * The {@link TcpOutput} of a real stack: encodes each {@link Segment} as a whole IPv4 + TCP packet
  * (options, both checksums) with {@link SegmentBuilder} into a buffer from {@code allocator} (pooled direct in production) and hands
- * it to a {@link PacketSink}, which takes ownership. One builder and one options holder are reused,
- * so nothing but the packet buffer itself (pooled in production) is allocated per segment.
+ * it to a {@link PacketSink}, which takes ownership. One builder and one options holder are reused.
+ *
+ * <p>The packet buffer is reused too when the sink lets go of it before returning (a TUN device
+ * writes and releases at once): each packet goes out with one extra reference, and if that is the
+ * only one left afterwards the next segment is built in the same memory, with no trip through the
+ * pool (allocation and release were ~15 % of serve's user CPU per segment, docs/benchmarks.md
+ * "Per-segment cost"). A sink that keeps the packet (a simulated link, a delaying impairment) still
+ * holds a reference, so ours is dropped and the next segment gets a fresh buffer. Reuse is on only
+ * when Netty's leak detection is off at construction (as in {@code serve}): a stack that a test
+ * never closes must not leave a tracked buffer behind; {@link #close} releases the buffer.
  */
 public final class WireTcpOutput implements TcpOutput {
+    /** Room for a full-sized segment on an Ethernet-MTU link, so an ACK's buffer serves data too. */
+    private static final int MIN_PACKET_CAPACITY = 1536;
     private final ByteBufAllocator allocator;
     private final PacketSink sink;
     private final SegmentBuilder builder = new SegmentBuilder();
     private final TcpOptions options = new TcpOptions();
+    /** The previous packet, ours alone again (refCnt 1) after its sink released it; or null. */
+    private ByteBuf reusable;
+    private boolean reuse = !ResourceLeakDetector.isEnabled();
 
     public WireTcpOutput(ByteBufAllocator allocator, PacketSink sink) {
         this.allocator = allocator;
@@ -39,13 +53,26 @@ public final class WireTcpOutput implements TcpOutput {
                 .payload(s.data, s.dataIndex, s.dataLength)
                 // A super-segment's checksums are computed per piece, by the kernel or in software.
                 .partialChecksum(superSegment(s));
-        ByteBuf packet = allocator.buffer(builder.length());
+        ByteBuf packet = packetBuffer(builder.length());
         try {
             builder.write(packet);
         } catch (RuntimeException e) {
             packet.release();
             throw e;
         }
+        if (!reuse) {
+            deliver(s, packet);
+            return;
+        }
+        deliver(s, packet.retain()); // the sink's reference; ours stays for reuse
+        if (packet.refCnt() == 1) {
+            reusable = packet;
+        } else {
+            packet.release(); // the sink kept it: it is the sink's now
+        }
+    }
+
+    private void deliver(Segment s, ByteBuf packet) {
         if (superSegment(s)) {
             sink.sendSegmented(packet, s.segmentSize); // a super-segment (SegmentationOffload)
         } else {
@@ -55,6 +82,28 @@ public final class WireTcpOutput implements TcpOutput {
 
     private static boolean superSegment(Segment s) {
         return s.segmentSize > 0 && s.dataLength > s.segmentSize;
+    }
+
+    /** A writable buffer of at least {@code length} bytes: the reusable one, or a new one. */
+    private ByteBuf packetBuffer(int length) {
+        ByteBuf packet = reusable;
+        reusable = null;
+        if (packet != null) {
+            if (packet.capacity() >= length) {
+                return packet.clear();
+            }
+            packet.release();
+        }
+        return allocator.buffer(Math.max(length, MIN_PACKET_CAPACITY));
+    }
+
+    /** Releases the reusable buffer (when the stack shuts down); later segments are not reused. */
+    public void close() {
+        reuse = false;
+        if (reusable != null) {
+            reusable.release();
+            reusable = null;
+        }
     }
 
     private TcpOptions fillOptions(Segment s) {
