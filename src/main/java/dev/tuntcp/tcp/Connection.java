@@ -189,6 +189,7 @@ public final class Connection implements TcpChannel {
         setState(TcpState.CLOSED);
         layer.removeConnection(this);
         retransmitTimer.cancel();
+        recovery.cancelTimers();
         closeTimer.cancel();
         persistTimer.stop();
         keepalive.cancel();
@@ -206,6 +207,7 @@ public final class Connection implements TcpChannel {
     void enterTimeWait() {
         setState(TcpState.TIME_WAIT);
         retransmitTimer.cancel();
+        recovery.cancelTimers();
         persistTimer.stop();
         keepalive.cancel();
         releaseReceiveQueues();

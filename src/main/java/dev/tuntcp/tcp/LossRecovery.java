@@ -7,12 +7,15 @@ import dev.tuntcp.wire.SeqNum;
  * The sender's reaction to ACKs and losses, for one connection: the congestion window of the
  * connection's {@link CongestionControl} and when it applies (RFC 5681), duplicate-ACK counting and
  * fast retransmit, RFC 3042 limited transmit, RFC 6582 NewReno fast recovery with partial ACKs, and,
- * when the peer SACKs, RFC 6675 conservative loss recovery driven by a {@link SackScoreboard}. It also
- * times one segment at a time for RTT samples (RFC 6298 §3, Karn's algorithm) until timestamps take
- * over ({@link Connection#rttSample}).
+ * when the peer SACKs, RACK-TLP (RFC 8985: {@link RackLossDetection} marks losses by time, including
+ * lost retransmissions; {@link TailLossProbe} probes a silent tail) with RFC 6675's pipe-limited
+ * recovery over the {@link SentSegments} record. Spurious reductions are undone on D-SACK or Eifel
+ * evidence ({@link SpuriousUndo}). It also times one segment at a time for RTT samples (RFC 6298 §3,
+ * Karn's algorithm) until timestamps take over ({@link Connection#rttSample}).
  *
  * <p>Called from {@link AckArrival} (every acceptable ACK), {@link SegmentSender} (the window to send
- * into; every segment sent) and the retransmission timer. Owned by the event loop; allocates nothing.
+ * into; every segment sent), the retransmission timer and RACK's and TLP's timers. Owned by the event
+ * loop; allocates nothing in steady state.
  */
 final class LossRecovery {
     /** Scoreboard slots per connection: bounded memory whatever the peer SACKs. */
@@ -21,6 +24,11 @@ final class LossRecovery {
     private final Connection c;
     final CongestionControl cc;
     final SackScoreboard scoreboard = new SackScoreboard(SCOREBOARD_RANGES);
+    /** Every outstanding segment with its send time and state: what RACK and pipe work on. */
+    final SentSegments segments = new SentSegments();
+    final RackLossDetection rack = new RackLossDetection(this, segments);
+    final TailLossProbe tlp;
+    private final SpuriousUndo undo;
 
     /** The window is set once the handshake is done and the send MSS known. */
     private boolean started;
@@ -33,6 +41,15 @@ final class LossRecovery {
     private boolean inRecovery;
     /** ...driven by the scoreboard (RFC 6675) rather than by NewReno's partial ACKs. */
     private boolean sackRecovery;
+    /**
+     * ...begun by the retransmission timer (RFC 8985 §6.3, Linux's CA_Loss): everything outstanding
+     * was marked lost and is resent in order as cwnd grows from one segment in slow start.
+     */
+    private boolean rtoRecovery;
+    /** The peer sent SACK blocks (even without having negotiated them: they are used all the same). */
+    private boolean sackSeen;
+    /** The timer just expired in RACK mode: the forced segment is the first lost one, not a go-back. */
+    private boolean timeoutRetransmitPending;
     /**
      * "recover" of RFC 6582 and RecoveryPoint of RFC 6675, as an exclusive end: SND.MAX when recovery
      * began (or the timer last expired). A new recovery starts only once SND.UNA has reached it.
@@ -58,6 +75,16 @@ final class LossRecovery {
     LossRecovery(Connection connection, CongestionControl cc) {
         this.c = connection;
         this.cc = cc;
+        this.tlp = new TailLossProbe(connection);
+        this.undo = new SpuriousUndo(cc);
+    }
+
+    /**
+     * RACK-TLP (RFC 8985) needs SACK: without it nothing above a hole is known delivered, and loss
+     * detection stays with duplicate ACKs and NewReno's partial ACKs (RFC 6582).
+     */
+    private boolean rackInUse() {
+        return c.sackPermitted || sackSeen;
     }
 
     // --- opening -------------------------------------------------------------------------------------
@@ -132,11 +159,22 @@ final class LossRecovery {
     }
 
     /**
-     * A segment [{@code seq}, {@code end}) is going out. New data may be timed for an RTT sample; a
-     * retransmission of anything at or before the timed segment voids the sample (Karn's algorithm).
+     * A segment [{@code seq}, {@code end}) is going out. It is recorded for RACK (its send time); new
+     * data may be timed for an RTT sample, and a retransmission of anything at or before the timed
+     * segment voids the sample (Karn's algorithm). New data outside recovery (re)starts the tail loss
+     * probe timer (RFC 8985 §7.2).
      */
     void onSend(int seq, int end, boolean retransmission, int inFlightBefore) {
+        long now = now();
+        int recorded = segments.isEmpty() ? c.sndUna : segments.tailEnd();
+        if (SeqNum.gt(seq, recorded) && SeqNum.ge(recorded, c.sndUna)) {
+            // Octets that left without this record (a zero-window probe's octet): record them too, or
+            // a loss of them would never be found.
+            segments.sent(recorded, seq, now);
+        }
+        segments.sent(seq, end, now);
         if (retransmission) {
+            undo.retransmitted();
             if (timing && SeqNum.lt(seq, timingEnd)) {
                 timing = false;
             }
@@ -151,7 +189,10 @@ final class LossRecovery {
         if (!timing && !timestampRtt) {
             timing = true;
             timingEnd = end;
-            timingStartNanos = now();
+            timingStartNanos = now;
+        }
+        if (started && rackInUse() && !inRecovery) {
+            tlp.schedule(now, SeqNum.distance(c.sndUna, SeqNum.gt(end, c.sndMax) ? end : c.sndMax));
         }
     }
 
@@ -175,17 +216,15 @@ final class LossRecovery {
     }
 
     /**
-     * RFC 6675 §5 step (C): while cwnd − pipe ≥ 1 SMSS, send what NextSeg names — a lost segment
-     * (rule 1), new data the receiver's window allows (rule 2), or a not-yet-lost hole (rule 3).
+     * RFC 6675 §5 step (C), with RACK's marks for IsLost (RFC 8985 §6): while cwnd − pipe ≥ 1 SMSS,
+     * resend the oldest segment marked lost and not yet resent (NextSeg rule 1), else new data the
+     * receiver's window allows (rule 2). Rule 3 (resending a hole not known lost) is left to the tail
+     * loss probe, as Linux does.
      */
     void sendSackRecovery() {
         int mss = c.sndMss;
-        while (true) {
-            int pipe = scoreboard.pipe(c.sndUna, c.sndMax, mss);
-            if (cc.cwnd() - pipe < mss) {
-                return;
-            }
-            if (retransmitNext(true)) {
+        while (cc.cwnd() - segments.pipe() >= mss) {
+            if (retransmitFirstLost()) {
                 continue;
             }
             int room = (int) Math.max(0, c.sndWnd - SeqNum.distance(c.sndUna, c.sndNxt));
@@ -196,25 +235,60 @@ final class LossRecovery {
                     continue;
                 }
             }
-            if (!retransmitNext(false)) {
-                return;
-            }
+            return;
         }
     }
 
-    /** NextSeg rule 1 ({@code lostOnly}) or rule 3: retransmits one segment and moves HighRxt. */
-    private boolean retransmitNext(boolean lostOnly) {
-        long next = scoreboard.nextSegment(c.sndUna, c.sndMss, lostOnly);
-        if (next < 0) {
+    /** Resends the oldest segment marked lost and not yet resent (at most one MSS of it). */
+    private boolean retransmitFirstLost() {
+        int i = segments.firstToRetransmit();
+        if (i < 0) {
             return false;
         }
-        int seq = (int) next;
-        int n = SegmentSender.transmit(c, seq, (int) (next >>> 32));
+        int seq = segments.startAt(i);
+        int n = SegmentSender.transmit(c, seq, (int) Math.min(c.sndMss, SeqNum.distance(seq, segments.endAt(i))));
         if (n <= 0) {
             return false;
         }
-        scoreboard.setHighRxt(seq + n);
         return true;
+    }
+
+    /**
+     * The retransmission timer expired in RACK mode ({@link SegmentSender}'s forced segment): resend
+     * the oldest lost segment whatever cwnd says, and keep SND.NXT at SND.MAX — what follows is chosen
+     * segment by segment from the lost marks (RFC 8985 §6.3), not by going back. Returns false when
+     * the timeout is not RACK's to handle (the caller goes back as RFC 9293 does).
+     */
+    boolean timeoutRetransmit() {
+        if (!timeoutRetransmitPending) {
+            return false;
+        }
+        timeoutRetransmitPending = false;
+        c.sndNxt = c.sndMax;
+        if (c.timestamps.enabled && c.retransmitTimer.retries() == 1) {
+            undo.timeoutRetransmission(c.timestamps.now()); // Eifel compares with the first retransmission
+        }
+        if (retransmitFirstLost()) {
+            return true;
+        }
+        c.sndNxt = c.sndUna; // nothing marked (everything SACKed?): the classic go-back
+        return false;
+    }
+
+    /** RFC 8985 §7.3: whether a tail loss probe may go now (not in recovery, data outstanding). */
+    boolean mayProbe() {
+        return started && rackInUse() && !inRecovery && c.sndWnd > 0 && c.sndUna != c.sndMax
+                && SeqNum.ge(c.sndNxt, c.sndMax) && switch (c.state) {
+                    case ESTABLISHED, CLOSE_WAIT, FIN_WAIT_1, CLOSING, LAST_ACK -> true;
+                    default -> false;
+                };
+    }
+
+    /** The length of the newest outstanding segment (what a probe resends). */
+    long lastSegmentLength() {
+        int last = segments.last();
+        return last < 0 ? SeqNum.distance(c.sndUna, c.sndMax)
+                : SeqNum.distance(segments.startAt(last), segments.endAt(last));
     }
 
     // --- ACKs ---------------------------------------------------------------------------------------
@@ -232,12 +306,14 @@ final class LossRecovery {
         int mss = c.sndMss;
         long now = now();
         boolean advanced = SeqNum.lt(oldUna, ack);
+        rack.beginAck(now);
         int newlySacked = seg.sackBlockCount > 0 ? updateScoreboard(seg) : 0;
 
         if (advanced) {
             int acked = (int) SeqNum.distance(oldUna, ack);
             int flightBefore = (int) SeqNum.distance(oldUna, c.sndMax);
             scoreboard.acknowledge(ack);
+            segments.acknowledge(ack, rack);
             if (timing && SeqNum.ge(ack, timingEnd)) {
                 timing = false;
                 c.retransmitTimer.rttSample(now - timingStartNanos);
@@ -246,13 +322,15 @@ final class LossRecovery {
                 c.retransmitTimer.onUnambiguousAck();
             }
             if (awaitingAckAfterTimeout) {
-                firstAckAfterTimeout(now);
+                firstAckAfterTimeout(seg, now);
             }
             prevHighestAck = oldUna;
             dupAcks = 0; // RFC 6675 §5: "If the incoming ACK is a cumulative acknowledgment ... reset DupAcks"
             if (inRecovery) {
                 if (SeqNum.ge(ack, recoveryPoint)) {
                     exitRecovery();
+                } else if (rtoRecovery) {
+                    cc.onAck(acked, true, now, c.retransmitTimer.srttNanos()); // slow start from LW
                 } else if (!sackRecovery) {
                     partialAck(acked);
                 }
@@ -261,23 +339,34 @@ final class LossRecovery {
                 boolean cwndLimited = flightBefore + mss > cwnd || (cc.inSlowStart() && 2L * flightBefore > cwnd);
                 cc.onAck(acked, cwndLimited, now, c.retransmitTimer.srttNanos());
             }
+            if (tlp.onAck(ack) && !inRecovery) {
+                // RFC 8985 §7.4.2: the probe resent the last segment and no D-SACK said the original
+                // had arrived: it repaired a real loss, and the congestion controller must hear of it.
+                c.layer.count(TcpStat.TLP_RECOVERIES);
+                cc.onCongestion(flightBefore, now);
+            }
         }
 
         // RFC 6675 §2: an ACK that SACKs new octets is a duplicate ACK; without SACK, RFC 5681 §2's.
         boolean duplicate = newlySacked > 0 || (seg.sackBlockCount == 0 && classicDuplicate);
-        if (!duplicate || c.sndWnd == 0) {
-            return; // answers to zero-window probes are the persist timer's business, not losses
-        }
-        if (inRecovery) {
-            if (!sackRecovery) {
-                // RFC 6582 §3.2 step 3: each further duplicate ACK inflates cwnd by one SMSS.
-                cc.setCwnd(cc.cwnd() + mss);
+        if (duplicate && c.sndWnd != 0) {
+            if (inRecovery) {
+                if (!sackRecovery) {
+                    // RFC 6582 §3.2 step 3: each further duplicate ACK inflates cwnd by one SMSS.
+                    cc.setCwnd(cc.cwnd() + mss);
+                }
+            } else {
+                dupAcks++;
             }
+        }
+        if (rackInUse()) {
+            rackAfterAck(seg, now, classicDuplicate && duplicate);
             return;
         }
-        dupAcks++;
-        boolean lost = dupAcks >= SackScoreboard.DUP_THRESH
-                || (!scoreboard.isEmpty() && scoreboard.isLost(ack, ack, mss));
+        if (!duplicate || c.sndWnd == 0 || inRecovery) {
+            return; // answers to zero-window probes are the persist timer's business, not losses
+        }
+        boolean lost = dupAcks >= SackScoreboard.DUP_THRESH;
         // RFC 6582 §3.2 step 2 / RFC 6675 §5: only if the ACK covers more than the last recovery point,
         // so that the losses of one window cause one reduction. Below it (while going back after a
         // timeout), RFC 6582 §4.2's ACK heuristic tells a new loss from duplicates caused by
@@ -290,6 +379,73 @@ final class LossRecovery {
     }
 
     /**
+     * RFC 8985 §6.2 step 5 after an ACK: RACK marks what is lost; marks outside recovery start one
+     * (RFC 8985 §9.3: RACK's detection replaces DupThresh as the trigger). A peer that negotiated SACK
+     * but sends plain duplicate ACKs still gets RFC 5681's third-duplicate rule. Then the tail loss
+     * probe is re-armed while the flight continues normally (§7.2).
+     */
+    private void rackAfterAck(Segment seg, long now, boolean plainDuplicate) {
+        if (c.sndWnd == 0) {
+            return; // a zero window: the persist timer's business, not a loss
+        }
+        if (rack.advanced()) {
+            detectLosses(now);
+        }
+        if (plainDuplicate && seg.sackBlockCount == 0 && dupAcks >= SackScoreboard.DUP_THRESH
+                && !inRecovery && !segments.isEmpty()) {
+            segments.markLost(0);
+        }
+        if (!inRecovery && segments.firstToRetransmit() >= 0) {
+            enterRecovery(now);
+        }
+        if (!inRecovery && c.sndUna != c.sndMax) {
+            tlp.schedule(now, SeqNum.distance(c.sndUna, c.sndMax));
+        } else if (c.sndUna == c.sndMax) {
+            tlp.cancel();
+        }
+    }
+
+    /** RACK_detect_loss with the current reordering window; counts what it marked. */
+    private int detectLosses(long now) {
+        long srtt = c.retransmitTimer.srttNanos();
+        int lost = rack.detectLoss(now, rack.reoWnd(inRecovery, c.sndMss, srtt));
+        for (int i = 0; i < lost; i++) {
+            c.layer.count(TcpStat.RACK_LOSSES);
+        }
+        for (int i = rack.lostRetransmissions(); i > 0; i--) {
+            c.layer.count(TcpStat.LOST_RETRANSMITS);
+        }
+        return lost;
+    }
+
+    /**
+     * RACK's reordering timer expired (RFC 8985 §6.2 step 5): the segments it waited for are lost now
+     * if nothing was delivered for them; recovery starts (or goes on) and sends what it may.
+     */
+    void onRackTimer() {
+        c.layer.traceTimer(c, TcpTimerKind.RACK_REORDER);
+        if (!started || c.sndUna == c.sndMax || !mayRespond()) {
+            return;
+        }
+        c.layer.count(TcpStat.RACK_REORDER_TIMEOUTS);
+        long now = now();
+        if (detectLosses(now) > 0) {
+            if (!inRecovery) {
+                enterRecovery(now);
+            }
+            SegmentSender.output(c, false);
+            c.events.deliver(c);
+        }
+    }
+
+    private boolean mayRespond() {
+        return switch (c.state) {
+            case ESTABLISHED, CLOSE_WAIT, FIN_WAIT_1, CLOSING, LAST_ACK -> true;
+            default -> false;
+        };
+    }
+
+    /**
      * RFC 6582 §3.2 step 2 (fast retransmit, NewReno) or RFC 6675 §5 steps (4.1)-(4.3) (SACK):
      * ssthresh from the flight, the first missing segment sent again at once.
      */
@@ -298,17 +454,22 @@ final class LossRecovery {
         int flight = (int) SeqNum.distance(c.sndUna, c.sndMax);
         recoveryPoint = c.sndMax;
         inRecovery = true;
+        tlp.reset();
+        undo.episodeBegins(c.sndUna);
         cc.onCongestion(flight, now);
         c.layer.count(TcpStat.FAST_RETRANSMITS);
-        int n = SegmentSender.transmit(c, c.sndUna, oldDataAt(c.sndUna));
-        if (!scoreboard.isEmpty()) {
+        if (rackInUse()) {
+            // RFC 8985 with RFC 6675 §5 (4.3): the oldest lost segment goes at once, the rest as pipe allows.
             sackRecovery = true;
-            c.layer.count(TcpStat.SACK_RECOVERIES);
-            scoreboard.setHighRxt(c.sndUna + n);
-        } else {
-            // "set cwnd to ssthresh plus 3*SMSS": the three segments that left the network.
-            cc.setCwnd(cc.ssthresh() + 3 * mss);
+            if (sackSeen) {
+                c.layer.count(TcpStat.SACK_RECOVERIES);
+            }
+            retransmitFirstLost();
+            return;
         }
+        SegmentSender.transmit(c, c.sndUna, oldDataAt(c.sndUna));
+        // "set cwnd to ssthresh plus 3*SMSS": the three segments that left the network.
+        cc.setCwnd(cc.ssthresh() + 3 * mss);
     }
 
     /**
@@ -329,16 +490,19 @@ final class LossRecovery {
 
     /**
      * The full acknowledgment ends recovery. NewReno deflates the window (RFC 6582 §3.2 step 3, the
-     * first option: min (ssthresh, max (FlightSize, SMSS) + SMSS)); RFC 6675 never inflated it.
+     * first option: min (ssthresh, max (FlightSize, SMSS) + SMSS)); RFC 6675 never inflated it, and
+     * after a timeout cwnd has grown back in slow start.
      */
     private void exitRecovery() {
-        if (!sackRecovery) {
+        if (!sackRecovery && !rtoRecovery) {
             int flight = (int) SeqNum.distance(c.sndUna, c.sndMax);
             cc.setCwnd(Math.min(cc.ssthresh(), Math.max(flight, c.sndMss) + c.sndMss));
         }
         inRecovery = false;
         sackRecovery = false;
+        rtoRecovery = false;
         dupAcks = 0;
+        rack.recoveryEnded();
     }
 
     /**
@@ -355,7 +519,7 @@ final class LossRecovery {
             int left = seg.sackLeft[i];
             int right = seg.sackRight[i];
             if (i == 0 && isDsack(seg, left, right)) {
-                c.layer.count(TcpStat.DSACKS_RECEIVED);
+                onDsack(left, right);
                 continue;
             }
             if (!SeqNum.lt(left, right) || SeqNum.gt(right, c.sndMax)
@@ -372,9 +536,26 @@ final class LossRecovery {
             if (SeqNum.gt(right, dataEnd)) {
                 right = dataEnd; // SACK covers data, never our FIN
             }
+            sackSeen = true;
             newly += scoreboard.add(left, right);
+            segments.sack(left, right, rack);
         }
         return newly;
+    }
+
+    /**
+     * A D-SACK (RFC 2883): the receiver got these octets twice. It widens RACK's reordering window
+     * (RFC 8985 §6.2 step 4), may show that a tail loss probe was not needed (§7.4), and once every
+     * retransmission of a loss episode has been reported so, the reduction is undone (RFC 2883 §4,
+     * {@link SpuriousUndo}).
+     */
+    private void onDsack(int left, int right) {
+        c.layer.count(TcpStat.DSACKS_RECEIVED);
+        rack.onDsack(c.sndUna, c.sndMax);
+        tlp.onDsack(left, right);
+        if (undo.onDsack(left, right, c.sndMss)) {
+            c.layer.count(TcpStat.SPURIOUS_UNDOS);
+        }
     }
 
     /** RFC 2883 §4: the first block is a D-SACK if it lies below the cumulative ACK or inside the second. */
@@ -400,20 +581,34 @@ final class LossRecovery {
     void onRetransmitTimeout(boolean firstExpiry) {
         int flight = (int) SeqNum.distance(c.sndUna, c.sndMax);
         timing = false;
+        tlp.reset();
         if (!started || flight == 0 || c.sndWnd == 0) {
             return; // a zero-window probe went unanswered: no sign of congestion
         }
         timeoutNanos = now();
         awaitingAckAfterTimeout = true;
+        if (firstExpiry) {
+            undo.episodeBegins(c.sndUna);
+        }
         cc.onTimeout(flight, firstExpiry, timeoutNanos);
         recoveryPoint = c.sndMax;
         inRecovery = false;
         sackRecovery = false;
+        rtoRecovery = false;
         dupAcks = 0;
         if (!firstExpiry) {
             scoreboard.clear();
         }
-        scoreboard.setHighRxt(c.sndUna);
+        if (rackInUse()) {
+            // RFC 8985 §6.3: every outstanding segment not SACKed is lost; they are resent in order as
+            // slow start allows, each timed again so that RACK also sees those retransmissions lost.
+            rack.cancelTimer();
+            segments.markAllLost(!firstExpiry);
+            inRecovery = true;
+            sackRecovery = true;
+            rtoRecovery = true;
+            timeoutRetransmitPending = true;
+        }
     }
 
     /**
@@ -425,14 +620,37 @@ final class LossRecovery {
      * twice — a receiver that drops out-of-order data — keeps a doubled RTO for the rest of the
      * connection). RFC 3522 (Eifel) detects the first case exactly, with timestamps.
      */
-    private void firstAckAfterTimeout(long now) {
+    private void firstAckAfterTimeout(Segment seg, long now) {
         awaitingAckAfterTimeout = false;
+        if (undo.firstAckAfterTimeout(seg)) {
+            // RFC 3522 (Eifel) detected it; RFC 4015 §3: go on with new data, not back over old.
+            c.layer.count(TcpStat.SPURIOUS_RTOS);
+            c.layer.count(TcpStat.SPURIOUS_UNDOS);
+            if (rtoRecovery) {
+                segments.clearLost();
+                inRecovery = false;
+                sackRecovery = false;
+                rtoRecovery = false;
+            }
+            return;
+        }
         long srtt = c.retransmitTimer.srttNanos();
         if (srtt > 0 && now - timeoutNanos < srtt / 2) {
             c.layer.count(TcpStat.SPURIOUS_RTOS);
         } else {
             c.retransmitTimer.onUnambiguousAck();
         }
+    }
+
+    /** The connection's timer queue (for RACK's reordering timer). */
+    dev.tuntcp.stack.TimerQueue timers() {
+        return c.layer.timers();
+    }
+
+    /** Stops RACK's and TLP's timers: the connection is closing or closed. */
+    void cancelTimers() {
+        rack.cancelTimer();
+        tlp.reset();
     }
 
     /** RTT samples now come from timestamps (RFC 7323 §4): stop timing segments. */

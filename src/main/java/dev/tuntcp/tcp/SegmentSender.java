@@ -114,8 +114,11 @@ final class SegmentSender {
 
     private static void sendData(Connection c, boolean force) {
         LossRecovery recovery = c.recovery;
+        if (force && recovery.timeoutRetransmit()) {
+            return; // RFC 8985 §6.3: after a timeout the oldest lost segment, not a go-back
+        }
         if (!force && recovery.inSackRecovery()) {
-            recovery.sendSackRecovery(); // RFC 6675 §5: the scoreboard picks each segment
+            recovery.sendSackRecovery(); // RFC 6675 §5 with RACK's marks: each segment chosen
             return;
         }
         SendBuffer buffer = c.sendBuffer;

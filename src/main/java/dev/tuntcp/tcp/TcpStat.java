@@ -71,5 +71,18 @@ public enum TcpStat {
     /** D-SACK blocks received (RFC 2883): the peer got an octet twice — a spurious retransmission or a duplicated packet. */
     DSACKS_RECEIVED,
     /** Timeouts found spurious: the first ACK after it came too soon to answer the retransmission. */
-    SPURIOUS_RTOS
+    SPURIOUS_RTOS,
+    // --- RACK-TLP (RFC 8985) and spurious-retransmission undo (RFC 2883 §4, RFC 3522, RFC 4015) ---
+    /** Segments RACK marked lost: a segment sent later was delivered and the reordering window passed. */
+    RACK_LOSSES,
+    /** Of those, retransmissions that were lost again, found without waiting for the RTO. */
+    LOST_RETRANSMITS,
+    /** Times RACK's reordering timer expired (losses found by time alone, with no ACK arriving). */
+    RACK_REORDER_TIMEOUTS,
+    /** Tail loss probes sent (RFC 8985 §7.3). */
+    TLP_PROBES,
+    /** Probes that were retransmissions and repaired a loss (§7.4): cwnd reduced as for a fast retransmit. */
+    TLP_RECOVERIES,
+    /** Congestion-window reductions undone because the retransmissions were spurious (D-SACK or Eifel). */
+    SPURIOUS_UNDOS
 }

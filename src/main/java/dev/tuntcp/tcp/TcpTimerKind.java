@@ -15,5 +15,9 @@ public enum TcpTimerKind {
      * FIN (an orphan; Linux's {@code tcp_fin_timeout}). RFC 9293 has no such timer; without it an
      * absent peer would pin the connection forever.
      */
-    FIN_WAIT_2
+    FIN_WAIT_2,
+    /** RACK's reordering timer: a segment's reordering window has passed (RFC 8985 §6.2 step 5). */
+    RACK_REORDER,
+    /** The tail loss probe timeout (PTO) expired: a probe goes out (RFC 8985 §7.3). */
+    LOSS_PROBE
 }

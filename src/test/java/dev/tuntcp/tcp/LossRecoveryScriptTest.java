@@ -101,37 +101,192 @@ class LossRecoveryScriptTest {
                 """);
     }
 
+    /** SACK negotiated, a 100 ms round trip: the first RTT sample is 100 ms, RTO 300 ms (t = 100 ms). */
+    private static final String ESTABLISHED_SACK = """
+            listen
+            < S 0:0(0) win 65535 <mss 1000,sackOK>
+            > S. 0:0(0) ack 1
+            +100ms
+            < . 1:1(0) ack 1 win 65535
+            ~ open
+            """;
+
     @Test
-    void sackRecoveryRetransmitsEachHoleOnceAsPipeAllows() {
-        script().run(ESTABLISHED + """
+    void rackFindsHolesByTimeThenALostRetransmissionWithoutTheRto() {
+        script().run(ESTABLISHED_SACK + """
                 write 12000
                 """ + TEN_SEGMENTS + """
+                +100ms
                 < . 1:1(0) ack 1001
                 > . 10001:11001(1000) ack 1
                 > P. 11001:12001(1000) ack 1
-                # 1001:2001 and 4001:5001 were lost; the receiver SACKs what follows
+                # 1001:2001 and 4001:5001 were lost. One SACKed segment: no reordering seen yet, so RACK
+                # waits a reordering window of min_RTT / 4 = 25 ms after RACK.rtt (RFC 8985 §6.2)
                 < . 1:1(0) ack 1001 <sack 2001:3001>
-                < . 1:1(0) ack 1001 <sack 2001:4001>
                 count FAST_RETRANSMITS 0
-                < . 1:1(0) ack 1001 <sack 2001:4001 5001:6001>
-                # RFC 6675: DupThresh reached; ssthresh = cwnd = FlightSize / 2 = 5500; the first hole is resent
+                +24ms
+                count RACK_LOSSES 0
+                +1ms
+                # the reordering timer: 1001:2001 is lost; recovery begins, ssthresh = cwnd = FlightSize / 2
                 > . 1001:2001(1000) ack 1
+                count RACK_REORDER_TIMEOUTS 1
+                count RACK_LOSSES 1
                 count FAST_RETRANSMITS 1
                 count SACK_RECOVERIES 1
                 var CWND 5500
                 var SSTHRESH 5500
-                # pipe = 1000 (resent) + 1000 (4001:5001, not yet lost) + 6000 > cwnd: nothing
-                < . 1:1(0) ack 1001 <sack 2001:4001 5001:7001>
-                # 4001:5001 now has more than 2 MSS SACKed above it: lost. pipe = 1000 + 4000
+                # in recovery the window is 0: 4001:5001, sent before the newest delivered segment, is lost
+                # at once; pipe = 11000 outstanding - 3000 SACKed - 2000 lost + 1000 resent = 7000 > cwnd
+                < . 1:1(0) ack 1001 <sack 2001:4001 5001:6001>
+                count RACK_LOSSES 2
                 < . 1:1(0) ack 1001 <sack 2001:4001 5001:8001>
-                # pipe = 1000 + 3000: room for one segment, the lost hole (NextSeg rule 1)
+                # pipe = 4000: room for one segment, the lost one
                 < . 1:1(0) ack 1001 <sack 2001:4001 5001:9001>
                 > . 4001:5001(1000) ack 1
-                < . 1:1(0) ack 4001 <sack 5001:10001>
+                +100ms
+                # 4001:5001's retransmission arrives; 1001:2001's, sent before it, did not: RACK marks that
+                # retransmission lost (it was sent more than RACK.rtt ago) and it goes again, no RTO
+                < . 1:1(0) ack 1001 <sack 2001:12001>
+                > . 1001:2001(1000) ack 1
+                count LOST_RETRANSMITS 1
+                count RACK_LOSSES 3
                 < . 1:1(0) ack 12001
                 # RFC 6675 never inflated cwnd: it stays at ssthresh
                 var CWND 5500
-                count RETRANSMITS 2
+                count RETRANSMITS 3
+                count RETRANSMIT_TIMEOUTS 0
+                count TLP_PROBES 0
+                +1min
+                """);
+    }
+
+    @Test
+    void aTailLossProbeElicitsTheSackThatLetsRackRepairTheTail() {
+        script().run(ESTABLISHED_SACK + """
+                write 3000
+                > . 1:1001(1000) ack 1
+                > . 1001:2001(1000) ack 1
+                > P. 2001:3001(1000) ack 1
+                +100ms
+                < . 1:1(0) ack 1001
+                # the last two segments are lost: no later segment, no duplicate ACK. PTO = 2 SRTT = 200 ms,
+                # sooner than the RTO (250 ms); no new data, so the last segment is the probe (RFC 8985 §7.3)
+                +199ms
+                +1ms
+                > P. 2001:3001(1000) ack 1
+                count TLP_PROBES 1
+                +100ms
+                # the probe is SACKed: RACK marks 1001:2001 lost, fast recovery repairs it
+                < . 1:1(0) ack 1001 <sack 2001:3001>
+                > . 1001:2001(1000) ack 1
+                count RACK_LOSSES 1
+                count FAST_RETRANSMITS 1
+                < . 1:1(0) ack 3001
+                count RETRANSMIT_TIMEOUTS 0
+                count TLP_RECOVERIES 0
+                +1min
+                """);
+    }
+
+    @Test
+    void aProbeThatRepairedTheOnlyLossReducesTheWindowButNotWhenDsackSaysItWasNotNeeded() {
+        script().run(ESTABLISHED_SACK + """
+                write 3000
+                > . 1:1001(1000) ack 1
+                > . 1001:2001(1000) ack 1
+                > P. 2001:3001(1000) ack 1
+                +100ms
+                < . 1:1(0) ack 1001
+                +200ms
+                > P. 2001:3001(1000) ack 1
+                count TLP_PROBES 1
+                +100ms
+                # no D-SACK: the probe repaired a loss (RFC 8985 §7.4.2); ssthresh = max(FlightSize/2, 2 MSS)
+                < . 1:1(0) ack 3001
+                count TLP_RECOVERIES 1
+                var SSTHRESH 2000
+                var CWND 2000
+                write 3000
+                > . 3001:4001(1000) ack 1
+                > . 4001:5001(1000) ack 1
+                +100ms
+                < . 1:1(0) ack 4001
+                # the window lets the third segment go; PTO 200 ms, and the last segment is the probe
+                > P. 5001:6001(1000) ack 1
+                +200ms
+                > P. 5001:6001(1000) ack 1
+                count TLP_PROBES 2
+                +100ms
+                # the probe's ACK carries a D-SACK for it: the original had arrived, nothing was lost
+                < . 1:1(0) ack 6001 <sack 5001:6001>
+                count DSACKS_RECEIVED 1
+                count TLP_RECOVERIES 1
+                +1min
+                """);
+    }
+
+    @Test
+    void aDsackForEveryRetransmissionUndoesTheReduction() {
+        script().run(ESTABLISHED_SACK + """
+                write 5000
+                > . 1:1001(1000) ack 1
+                > . 1001:2001(1000) ack 1
+                > . 2001:3001(1000) ack 1
+                > . 3001:4001(1000) ack 1
+                > P. 4001:5001(1000) ack 1
+                +100ms
+                < . 1:1(0) ack 1001
+                # (five segments in flight do not fill cwnd: it is not validated and does not grow, RFC 7661)
+                var CWND 10000
+                # 1001:2001 is late, not lost. Three segments SACKed above it: no reordering seen, so RACK's
+                # window is 0 and the segment counts as lost (the DupThresh rule)
+                < . 1:1(0) ack 1001 <sack 2001:3001>
+                < . 1:1(0) ack 1001 <sack 2001:4001>
+                < . 1:1(0) ack 1001 <sack 2001:5001>
+                > . 1001:2001(1000) ack 1
+                count FAST_RETRANSMITS 1
+                var CWND 2000
+                # the original arrives after all, then the retransmission: a D-SACK (RFC 2883 §4)
+                < . 1:1(0) ack 5001
+                < . 1:1(0) ack 5001 <sack 1001:2001>
+                count DSACKS_RECEIVED 1
+                count SPURIOUS_UNDOS 1
+                var CWND 10000
+                +1min
+                """);
+    }
+
+    @Test
+    void eifelFindsASpuriousTimeoutByTheEchoedTimestampAndUndoesIt() {
+        script().run("""
+                listen
+                < S 0:0(0) win 65535 <mss 1000,sackOK,TS val 5 ecr 0>
+                > S. 0:0(0) ack 1 win 65535 <mss 1460,sackOK,TS val 0 ecr 5>
+                +100ms
+                < . 1:1(0) ack 1 win 65535 <nop,nop,TS val 6 ecr 0>
+                ~ open
+                # the timestamps option takes 12 octets of the 1000
+                write 2964
+                > . 1:989(988) ack 1
+                > . 989:1977(988) ack 1
+                > P. 1977:2965(988) ack 1
+                var CWND 9880
+                # PTO = 2 SRTT = 200 ms: a tail loss probe first, which restarts the RTO (250 ms: the
+                # SYN/ACK's round trip and the third ACK's TSecr gave two samples of 100 ms)
+                +200ms
+                > P. 1977:2965(988) ack 1 <TS val 300 ecr 6>
+                +250ms
+                # the first segment again, cwnd one segment
+                > . 1:989(988) ack 1 <TS val 550 ecr 6>
+                count RETRANSMIT_TIMEOUTS 1
+                var CWND 988
+                +10ms
+                # the ACK echoes TSval 100, older than the retransmission's 550: it answers the original
+                # (RFC 3522), the timeout was spurious and the window comes back (RFC 4015)
+                < . 1:1(0) ack 2965 win 65535 <nop,nop,TS val 7 ecr 100>
+                count SPURIOUS_RTOS 1
+                count SPURIOUS_UNDOS 1
+                var CWND 9880
                 +1min
                 """);
     }

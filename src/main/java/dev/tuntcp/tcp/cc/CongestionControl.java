@@ -54,6 +54,19 @@ public interface CongestionControl {
      */
     void onTimeout(int flightSize, boolean firstExpiry, long nowNanos);
 
+    /**
+     * Remembers the state before a reduction (cwnd, ssthresh and the algorithm's own), called just
+     * before {@link #onCongestion} or the first {@link #onTimeout} of a loss episode.
+     */
+    void saveForUndo();
+
+    /**
+     * The reduction was for a loss that did not happen (a spurious retransmission found by D-SACK,
+     * RFC 2883 §4, or by timestamps, RFC 3522): restores the saved state, with cwnd no smaller than it
+     * is now (RFC 4015 §3: the sender resumes where it was before the false alarm).
+     */
+    void undo();
+
     /** The name used on the command line: {@code newreno} or {@code cubic}. */
     String name();
 }

@@ -31,6 +31,10 @@ public final class Cubic implements CongestionControl {
     private double wEst;
     /** cwnd in segments with its fraction, so that sub-segment growth per ACK is not lost. */
     private double cwndSegments;
+    /** The state before the last reduction, for {@link #undo}. */
+    private double undoCwndSegments;
+    private int undoSsthresh = Integer.MAX_VALUE;
+    private double undoWMax;
 
     @Override
     public void init(int mss, int initialWindow) {
@@ -125,6 +129,24 @@ public final class Cubic implements CongestionControl {
         // §4.7 fast convergence: a flow whose plateau is falling releases bandwidth to newcomers.
         wMax = prior < wMax ? prior * (1 + BETA) / 2 : prior;
         ssthresh = Math.max((int) (prior * BETA * mss), 2 * mss);
+        epochStartNanos = -1;
+    }
+
+    @Override
+    public void saveForUndo() {
+        undoCwndSegments = cwndSegments;
+        undoSsthresh = ssthresh;
+        undoWMax = wMax;
+    }
+
+    /** Linux's cubictcp undo: the window and W_max as they were; a new epoch starts from there. */
+    @Override
+    public void undo() {
+        if (undoCwndSegments > cwndSegments) {
+            setCwnd((int) Math.min(undoCwndSegments * mss, Integer.MAX_VALUE / 2));
+        }
+        ssthresh = Math.max(ssthresh, undoSsthresh);
+        wMax = Math.max(wMax, undoWMax);
         epochStartNanos = -1;
     }
 

@@ -11,6 +11,8 @@ public final class NewReno implements CongestionControl {
     private int ssthresh = Integer.MAX_VALUE;
     /** Bytes acknowledged since cwnd last grew in congestion avoidance. */
     private int bytesAcked;
+    private int undoCwnd;
+    private int undoSsthresh = Integer.MAX_VALUE;
 
     @Override
     public void init(int mss, int initialWindow) {
@@ -66,6 +68,18 @@ public final class NewReno implements CongestionControl {
         }
         cwnd = mss; // RFC 5681 §3.1: LW = 1 full-sized segment
         bytesAcked = 0;
+    }
+
+    @Override
+    public void saveForUndo() {
+        undoCwnd = cwnd;
+        undoSsthresh = ssthresh;
+    }
+
+    @Override
+    public void undo() {
+        cwnd = Math.max(cwnd, undoCwnd);
+        ssthresh = Math.max(ssthresh, undoSsthresh);
     }
 
     @Override
