@@ -18,7 +18,8 @@
 # (DESIGN §8); nothing touches the host namespace. Every transfer has a timeout; the kernel server
 # exits by itself after a deadline. Needs root, nftables, tcpdump, tshark, curl.
 #
-# usage: benchmarks/e2e/loss.sh [MIB=64] [LOSS_PERCENT=3] [ROUNDS=3] [SEED=7]
+# usage: [CC=newreno|cubic] benchmarks/e2e/loss.sh [MIB=64] [LOSS_PERCENT=3] [ROUNDS=3] [SEED=7]
+# (CC: serve's --cc; unset, serve's default. The kernel reference keeps the kernel's own, CUBIC.)
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=lib.sh
 source "$here/lib.sh" loss-bench
@@ -29,6 +30,8 @@ seed="${4:-7}"
 bytes=$((mib * 1024 * 1024))
 e2e_need curl ip nft tcpdump tshark
 tuntcp=$(e2e_tuntcp_cmd)
+cc_args=()
+[ -n "${CC:-}" ] && cc_args=(--cc "$CC")
 impair="loss=$(awk -v l="$loss" 'BEGIN { printf "%.4f", l / 100 }'),dup=0.01,reorder=0.02,corrupt=0.01,seed=$seed"
 
 # Loss must be made where neither TCP can see it: a random drop in the sending host's own output
@@ -73,11 +76,11 @@ rm -f "$out"/*.log "$out"/*.pcap
 deadline=$(( 300 + rounds * 5 * 200 ))
 # shellcheck disable=SC2086
 ip netns exec "$ns_r1" $tuntcp serve --tun tt0 \
-    --addr 10.13.0.2 --peer 10.13.0.1/24 > "$out/serve.log" 2>&1 &
+    --addr 10.13.0.2 --peer 10.13.0.1/24 "${cc_args[@]}" > "$out/serve.log" 2>&1 &
 e2e_track $!; serve_pid=$!
 # shellcheck disable=SC2086
 ip netns exec "$ns_r2" $tuntcp serve --tun tt0 \
-    --addr 10.13.0.2 --peer 10.13.0.1/24 --impair "$impair" > "$out/serve-impair.log" 2>&1 &
+    --addr 10.13.0.2 --peer 10.13.0.1/24 --impair "$impair" "${cc_args[@]}" > "$out/serve-impair.log" 2>&1 &
 e2e_track $!; serve_i_pid=$!
 ip netns exec "$ns_k" timeout "$deadline" "$py" "$here/kernel_http.py" 10.17.0.2 80 "$deadline" > "$out/kernel.log" 2>&1 &
 e2e_track $!
@@ -161,7 +164,9 @@ echo "  tuntcp, nftables loss:  $s_nt"
 echo "  kernel, nftables loss:  $s_nk"
 echo "  tuntcp, --impair:       $s_it"
 echo "serve counters (all rounds, nftables loss / --impair):"
-for k in TcpStat.RETRANSMITS TcpStat.RETRANSMIT_TIMEOUTS TcpStat.FAST_RETRANSMITS TcpStat.ZERO_WINDOW_PROBES TcpDrop.BAD_CHECKSUM; do
+for k in TcpStat.RETRANSMITS TcpStat.RETRANSMIT_TIMEOUTS TcpStat.FAST_RETRANSMITS TcpStat.SACK_RECOVERIES \
+    TcpStat.RACK_LOSSES TcpStat.LOST_RETRANSMITS TcpStat.RACK_REORDER_TIMEOUTS TcpStat.TLP_PROBES TcpStat.TLP_RECOVERIES \
+    TcpStat.DSACKS_RECEIVED TcpStat.SPURIOUS_UNDOS TcpStat.SPURIOUS_RTOS TcpStat.ZERO_WINDOW_PROBES TcpDrop.BAD_CHECKSUM; do
   printf "  %-40s %10s %10s\n" "$k" "$(counter "$out/serve.log" "$k")" "$(counter "$out/serve-impair.log" "$k")"
 done
 echo "(ratio = tuntcp / kernel under the same loss; raw rounds in $out/results)"

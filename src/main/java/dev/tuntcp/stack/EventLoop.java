@@ -16,7 +16,7 @@ import java.util.function.IntSupplier;
  * The single thread that owns all stack state (DESIGN §1): connections, timers, buffers and counters
  * are touched only here, so the stack needs no locks.
  *
- * <p>One round of the loop: run queued tasks, fire expired timers, poll the links, then sleep in the
+ * <p>One round of the loop: run queued tasks, poll the links, fire expired timers, then sleep in the
  * {@link IoWaiter} until the next timer deadline (or at once when there is more to do). Other threads
  * talk to the stack only through {@link #execute(Runnable)}, which queues the task and wakes the
  * waiter.
@@ -172,8 +172,10 @@ public final class EventLoop implements Executor {
             boolean stopHooksCalled = false;
             while (true) {
                 runTasks();
-                timers.runExpired(ROUND_BUDGET);
+                // Input before timers: after the thread was descheduled, the ACKs waiting in the link
+                // must be seen before a retransmission or loss-probe timer judges them missing.
                 pollLinks();
+                timers.runExpired(ROUND_BUDGET);
                 if (state == State.STOPPING) {
                     if (!stopHooksCalled) {
                         stopHooksCalled = true;

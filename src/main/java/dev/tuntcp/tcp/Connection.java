@@ -313,8 +313,7 @@ public final class Connection implements TcpChannel {
      * was sent. From the first such sample on, segments are no longer timed one at a time.
      */
     void rttSample(long nanos) {
-        recovery.timestampsInUse();
-        retransmitTimer.rttSample(nanos);
+        retransmitTimer.rttSample(recovery.timestampSample(nanos)); // bounded by the send times it knows
     }
 
     /** TIME-WAIT or the FIN-WAIT-2 orphan timeout expired: delete the TCB. */

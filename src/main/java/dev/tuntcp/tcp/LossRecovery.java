@@ -653,10 +653,26 @@ final class LossRecovery {
         tlp.reset();
     }
 
-    /** RTT samples now come from timestamps (RFC 7323 §4): stop timing segments. */
-    void timestampsInUse() {
+    /**
+     * An RTT sample from the timestamps option (RFC 7323 §4) for the ACK just processed: from now on
+     * segments are not timed one by one. Returns the sample to use. TSecr echoes TS.Recent, which after
+     * a lost ACK and a retransmission can be the TSval of a segment sent long before (the receiver
+     * does not update TS.Recent for a duplicate): a "sample" of a whole recovery, which would inflate
+     * SRTT and RTTVAR and so every later RTO and stall. The newest transmission of a segment this ACK
+     * delivered bounds the true round trip from above (the ACK cannot precede that segment), so the
+     * smaller of the two is taken. An underestimate is harmless next to the RTO floor.
+     */
+    long timestampSample(long nanos) {
         timestampRtt = true;
         timing = false;
+        long newest = rack.newestDeliveredSentNanos();
+        if (newest != Long.MIN_VALUE) {
+            long bound = now() - newest;
+            if (bound >= 0 && bound < nanos) {
+                return bound;
+            }
+        }
+        return nanos;
     }
 
     // --- for tests and STATUS ------------------------------------------------------------------------

@@ -47,6 +47,7 @@ final class RackLossDetection extends Timer implements SentSegments.Delivery {
     /** Something was delivered since the last detection: worth scanning (RACK.advanced in Linux). */
     private boolean advanced;
     private long now;
+    private long newestDeliveredSentNanos = Long.MIN_VALUE;
     /** Of the segments the last {@link #detectLoss} marked, how many were retransmissions. */
     private int lostRetransmissions;
 
@@ -58,6 +59,16 @@ final class RackLossDetection extends Timer implements SentSegments.Delivery {
     /** Starts the work for one ACK: every delivery reported until {@link #detectLoss} is "now". */
     void beginAck(long nowNanos) {
         now = nowNanos;
+        newestDeliveredSentNanos = Long.MIN_VALUE;
+    }
+
+    /**
+     * The latest transmission time among the segments this ACK delivered (any transmission, original
+     * or not), or {@link Long#MIN_VALUE}: the ACK cannot have left the receiver before that segment
+     * arrived, so now minus this bounds the round trip from above whatever else was lost.
+     */
+    long newestDeliveredSentNanos() {
+        return newestDeliveredSentNanos;
     }
 
     /**
@@ -67,6 +78,9 @@ final class RackLossDetection extends Timer implements SentSegments.Delivery {
      */
     @Override
     public void delivered(long sentNanos, int end, boolean everRetransmitted) {
+        if (sentNanos > newestDeliveredSentNanos) {
+            newestDeliveredSentNanos = sentNanos;
+        }
         long rtt = now - sentNanos;
         if (!everRetransmitted) {
             if (fackValid && SeqNum.lt(end, fack)) {

@@ -22,8 +22,14 @@ import java.util.concurrent.TimeUnit;
 final class TailLossProbe extends Timer {
     /** §7.2 WCDelAckT: the worst-case delayed-ACK time a lone segment may wait at the receiver. */
     static final long WORST_CASE_DELAYED_ACK_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
-    /** The smallest PTO (Linux's TCP_TIMEOUT_MIN): a timer that fires sooner buys nothing. */
-    static final long MIN_PTO_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+    /** Added to 2·SRTT when more than one segment is in flight (Linux's TCP_TIMEOUT_MIN, 2 ms). */
+    static final long PTO_SLACK_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+    /**
+     * The smallest PTO. On a sub-millisecond path 2·SRTT is shorter than the hiccups of a busy host
+     * (a descheduled event loop, a receiver's late ACK), and a probe fired by those is a spurious
+     * retransmission; 10 ms is still a twentieth of the 200 ms minimum RTO the probe saves.
+     */
+    static final long MIN_PTO_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     /** §7.2: PTO before any RTT sample. */
     static final long INITIAL_PTO_NANOS = TimeUnit.SECONDS.toNanos(1);
 
@@ -43,9 +49,12 @@ final class TailLossProbe extends Timer {
 
     /**
      * §7.2: (re)starts the probe timer after new data was sent or new data acknowledged, when the
-     * sender is in neither fast nor RTO recovery and no probe is outstanding. PTO = 2·SRTT (plus
-     * WCDelAckT when only one segment is in flight, the receiver may be holding its ACK), never beyond
-     * when the retransmission timer would fire.
+     * sender is in neither fast nor RTO recovery and no probe is outstanding. PTO = 2·SRTT plus
+     * WCDelAckT when less than two full segments are in flight (RFC 8985 says one segment; a
+     * receiver holds its ACK until the second full-sized one, so a short segment after a full one
+     * waits just the same), else plus
+     * 2 ms as Linux does; at least {@link #MIN_PTO_NANOS}; never beyond when the retransmission timer
+     * would fire.
      */
     void schedule(long nowNanos, long flightBytes) {
         if (outstanding) {
@@ -54,10 +63,10 @@ final class TailLossProbe extends Timer {
         long srtt = c.retransmitTimer.srttNanos();
         long pto;
         if (srtt > 0) {
-            pto = 2 * srtt;
-            if (flightBytes <= c.sndMss) {
-                pto += WORST_CASE_DELAYED_ACK_NANOS;
-            }
+            // A receiver acknowledges at least every second full-sized segment (RFC 9293 §3.8.6.3); with
+            // less than that in flight it may hold its ACK for the delayed-ACK time.
+            boolean ackMayBeDelayed = flightBytes < 2L * c.sndMss;
+            pto = 2 * srtt + (ackMayBeDelayed ? WORST_CASE_DELAYED_ACK_NANOS : PTO_SLACK_NANOS);
             pto = Math.max(pto, MIN_PTO_NANOS);
         } else {
             pto = INITIAL_PTO_NANOS;
@@ -135,14 +144,23 @@ final class TailLossProbe extends Timer {
     }
 
     /**
-     * §7.4 after an ACK: once SND.UNA reaches TLP.end_seq the episode is over. Returns true when the
-     * probe was a retransmission that repaired a loss (no D-SACK for it): the caller reduces cwnd.
+     * §7.4.2 after an ACK: once SND.UNA passes TLP.end_seq the episode is over. Returns true when the
+     * probe was a retransmission that repaired a loss (no D-SACK came for it): the caller reduces cwnd.
      */
     boolean onAck(int sndUna) {
         if (!outstanding || SeqNum.lt(sndUna, endSeq)) {
             return false;
         }
+        if (!wasRetransmission || dsackForProbe) {
+            outstanding = false; // new data, or the D-SACK said the original had arrived: no loss
+            return false;
+        }
+        if (sndUna == endSeq) {
+            // The original's ACK or the probe's: the probe's D-SACK, if it was not needed, follows
+            // right behind. Only an ACK beyond TLP.end_seq without it settles the question.
+            return false;
+        }
         outstanding = false;
-        return wasRetransmission && !dsackForProbe;
+        return true;
     }
 }

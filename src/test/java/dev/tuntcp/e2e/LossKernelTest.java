@@ -145,7 +145,7 @@ class LossKernelTest {
         assertEquals(0, r.exitCode(), "POST /echo " + n + " bytes: " + r.describe());
     }
 
-    /** GET under 3% kernel-made loss each way: the stack's sender recovers (RFC 6298, fast retransmit, NewReno/SACK). */
+    /** GET under 3% kernel-made loss each way: the stack's sender recovers (RFC 6298, SACK, RACK-TLP). */
     @Test
     void kernelMadeLossOfThreePercentEachWayGetIsByteExact(TestNamespace router) throws Exception {
         RequiredTools.require("curl", "curl");
@@ -158,6 +158,10 @@ class LossKernelTest {
             String out = stop(serve);
             assertTrue(dropped[0] > 0 && dropped[1] > 0, "the router dropped packets both ways: " + dropped[0] + ", " + dropped[1]);
             assertTrue(counter(out, "TcpStat.RETRANSMITS") > 0, "the stack repaired its losses: " + out);
+            // The kernel SACKs: RACK (RFC 8985) marks the losses by time and tail loss probes go out.
+            assertTrue(counter(out, "TcpStat.SACK_RECOVERIES") > 0, "SACK recoveries: " + out);
+            assertTrue(counter(out, "TcpStat.RACK_LOSSES") > 0, "RACK marked losses: " + out);
+            assertTrue(counter(out, "TcpStat.TLP_PROBES") > 0, "tail loss probes: " + out);
         }
     }
 

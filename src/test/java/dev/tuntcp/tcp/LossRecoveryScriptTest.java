@@ -169,9 +169,10 @@ class LossRecoveryScriptTest {
                 > P. 2001:3001(1000) ack 1
                 +100ms
                 < . 1:1(0) ack 1001
-                # the last two segments are lost: no later segment, no duplicate ACK. PTO = 2 SRTT = 200 ms,
+                # the last two segments are lost: no later segment, no duplicate ACK. PTO = 2 SRTT + 2 ms,
                 # sooner than the RTO (250 ms); no new data, so the last segment is the probe (RFC 8985 §7.3)
-                +199ms
+                +201ms
+                count TLP_PROBES 0
                 +1ms
                 > P. 2001:3001(1000) ack 1
                 count TLP_PROBES 1
@@ -197,29 +198,39 @@ class LossRecoveryScriptTest {
                 > P. 2001:3001(1000) ack 1
                 +100ms
                 < . 1:1(0) ack 1001
-                +200ms
+                +202ms
                 > P. 2001:3001(1000) ack 1
                 count TLP_PROBES 1
                 +100ms
-                # no D-SACK: the probe repaired a loss (RFC 8985 §7.4.2); ssthresh = max(FlightSize/2, 2 MSS)
+                # this may be the original's ACK, with the probe's D-SACK right behind: not settled yet
                 < . 1:1(0) ack 3001
+                count TLP_RECOVERIES 0
+                write 1000
+                > P. 3001:4001(1000) ack 1
+                +100ms
+                # beyond TLP.end_seq and no D-SACK came: the probe repaired a loss (RFC 8985 §7.4.2);
+                # ssthresh = max(FlightSize / 2, 2 MSS)
+                < . 1:1(0) ack 4001
                 count TLP_RECOVERIES 1
                 var SSTHRESH 2000
                 var CWND 2000
                 write 3000
-                > . 3001:4001(1000) ack 1
                 > . 4001:5001(1000) ack 1
+                > . 5001:6001(1000) ack 1
                 +100ms
-                < . 1:1(0) ack 4001
-                # the window lets the third segment go; PTO 200 ms, and the last segment is the probe
-                > P. 5001:6001(1000) ack 1
-                +200ms
-                > P. 5001:6001(1000) ack 1
+                < . 1:1(0) ack 5001
+                # the window lets the third segment go; PTO 202 ms, and the last segment is the probe
+                > P. 6001:7001(1000) ack 1
+                +202ms
+                > P. 6001:7001(1000) ack 1
                 count TLP_PROBES 2
                 +100ms
                 # the probe's ACK carries a D-SACK for it: the original had arrived, nothing was lost
-                < . 1:1(0) ack 6001 <sack 5001:6001>
+                < . 1:1(0) ack 7001 <sack 6001:7001>
                 count DSACKS_RECEIVED 1
+                write 1000
+                > P. 7001:8001(1000) ack 1
+                < . 1:1(0) ack 8001
                 count TLP_RECOVERIES 1
                 +1min
                 """);
@@ -271,17 +282,17 @@ class LossRecoveryScriptTest {
                 > . 989:1977(988) ack 1
                 > P. 1977:2965(988) ack 1
                 var CWND 9880
-                # PTO = 2 SRTT = 200 ms: a tail loss probe first, which restarts the RTO (250 ms: the
+                # PTO = 2 SRTT + 2 ms: a tail loss probe first, which restarts the RTO (250 ms: the
                 # SYN/ACK's round trip and the third ACK's TSecr gave two samples of 100 ms)
-                +200ms
-                > P. 1977:2965(988) ack 1 <TS val 300 ecr 6>
+                +202ms
+                > P. 1977:2965(988) ack 1 <TS val 302 ecr 6>
                 +250ms
                 # the first segment again, cwnd one segment
-                > . 1:989(988) ack 1 <TS val 550 ecr 6>
+                > . 1:989(988) ack 1 <TS val 552 ecr 6>
                 count RETRANSMIT_TIMEOUTS 1
                 var CWND 988
                 +10ms
-                # the ACK echoes TSval 100, older than the retransmission's 550: it answers the original
+                # the ACK echoes TSval 100, older than the retransmission's 552: it answers the original
                 # (RFC 3522), the timeout was spurious and the window comes back (RFC 4015)
                 < . 1:1(0) ack 2965 win 65535 <nop,nop,TS val 7 ecr 100>
                 count SPURIOUS_RTOS 1

@@ -73,28 +73,46 @@ class LossyTransferTest {
                 assertTrue(c.get(TcpStat.LIMITED_TRANSMITS) > 0, "limited transmit: " + c.snapshot());
                 assertEquals(0, c.get(TcpStat.TIMED_OUT), "no connection gave up");
             }
+            // RACK-TLP (RFC 8985) is on whenever SACK is negotiated: time-based loss marks and tail
+            // loss probes on both sides; with SACK blocks flowing, lost retransmissions are found too.
+            for (Counters c : new Counters[] {pair.countersA, pair.countersB}) {
+                assertTrue(c.get(TcpStat.RACK_LOSSES) > 0, "RACK losses: " + c.snapshot());
+                assertTrue(c.get(TcpStat.TLP_PROBES) > 0, "tail loss probes: " + c.snapshot());
+            }
             if (sacksFromB.blocks > 0) {
                 assertTrue(pair.countersA.get(TcpStat.SACK_RECOVERIES) > 0, "SACK recoveries at A");
+                assertTrue(pair.countersA.get(TcpStat.LOST_RETRANSMITS) > 0, "lost retransmissions found at A");
             }
             if (sacksFromA.blocks > 0) {
                 assertTrue(pair.countersB.get(TcpStat.SACK_RECOVERIES) > 0, "SACK recoveries at B");
+                assertTrue(pair.countersB.get(TcpStat.LOST_RETRANSMITS) > 0, "lost retransmissions found at B");
             }
             double goodput = 2.0 * size * 8 / seconds / 1e6;
             System.out.printf(Locale.ROOT,
                     "issue7 %s: %d MiB each way in %.1f virtual s (%.2f Mbit/s both ways), wall %.1f s;"
-                            + " A: fast %d sack %d rto %d retx %d spurious %d; B: fast %d sack %d rto %d retx %d spurious %d%n",
+                            + " A: fast %d sack %d rto %d retx %d spurious %d; B: fast %d sack %d rto %d retx %d spurious %d%n"
+                            + "  rack A %s%n  rack B %s%n",
                     algorithm.cliName(), size / MIB, seconds, goodput, (System.nanoTime() - wallStart) / 1e9,
                     pair.countersA.get(TcpStat.FAST_RETRANSMITS), pair.countersA.get(TcpStat.SACK_RECOVERIES),
                     pair.countersA.get(TcpStat.RETRANSMIT_TIMEOUTS), pair.countersA.get(TcpStat.RETRANSMITS),
                     pair.countersA.get(TcpStat.SPURIOUS_RTOS),
                     pair.countersB.get(TcpStat.FAST_RETRANSMITS), pair.countersB.get(TcpStat.SACK_RECOVERIES),
                     pair.countersB.get(TcpStat.RETRANSMIT_TIMEOUTS), pair.countersB.get(TcpStat.RETRANSMITS),
-                    pair.countersB.get(TcpStat.SPURIOUS_RTOS));
+                    pair.countersB.get(TcpStat.SPURIOUS_RTOS), rackCounters(pair.countersA),
+                    rackCounters(pair.countersB));
             pair.runFor(2 * MINUTE);
             assertEquals(0, pair.a.connectionCount());
             assertEquals(0, pair.b.connectionCount());
         }
         assertEquals(0, alloc.metric().usedDirectMemory(), "packet memory leaked");
         assertEquals(0, alloc.metric().usedHeapMemory(), "packet memory leaked");
+    }
+
+    private static String rackCounters(Counters c) {
+        return String.format(Locale.ROOT, "rack losses %d (lost retransmissions %d, reorder timeouts %d),"
+                        + " TLP probes %d (recoveries %d), D-SACKs %d, undos %d",
+                c.get(TcpStat.RACK_LOSSES), c.get(TcpStat.LOST_RETRANSMITS), c.get(TcpStat.RACK_REORDER_TIMEOUTS),
+                c.get(TcpStat.TLP_PROBES), c.get(TcpStat.TLP_RECOVERIES), c.get(TcpStat.DSACKS_RECEIVED),
+                c.get(TcpStat.SPURIOUS_UNDOS));
     }
 }
