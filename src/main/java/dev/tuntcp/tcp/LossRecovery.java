@@ -125,6 +125,7 @@ final class LossRecovery {
             c.retransmitTimer.synTimedOut();
         }
         cc.init(mss, synRetransmitted ? mss : initialWindow(mss));
+        segments.reserve(c.layer.config().sendBufferSize() / mss + 8);
     }
 
     /** RFC 6928 §2: IW = min (10*MSS, max (2*MSS, 14600)). */

@@ -33,10 +33,10 @@ final class SentSegments {
         void delivered(long sentNanos, int endSeq, boolean everRetransmitted);
     }
 
-    private int[] start = new int[INITIAL];
-    private int[] end = new int[INITIAL];
-    private long[] sent = new long[INITIAL];
-    private byte[] flags = new byte[INITIAL];
+    private int[] start = new int[0];
+    private int[] end = new int[0];
+    private long[] sent = new long[0];
+    private byte[] flags = new byte[0];
     private int head;
     private int size;
 
@@ -47,6 +47,18 @@ final class SentSegments {
 
     int size() {
         return size;
+    }
+
+    /**
+     * Sizes the record for a flight of {@code segments} (a power of two at least that): called once the
+     * connection is established and the send buffer and MSS are known, so that a half-open
+     * connection costs nothing and the window's growth does not allocate on the way.
+     */
+    void reserve(int segments) {
+        int n = Integer.highestOneBit(Math.max(INITIAL, Math.min(MAX_SEGMENTS, segments)) - 1) << 1;
+        if (n > start.length) {
+            resize(n);
+        }
     }
 
     boolean isEmpty() {
@@ -138,7 +150,11 @@ final class SentSegments {
         if (start.length >= MAX_SEGMENTS) {
             return false;
         }
-        int n = start.length * 2;
+        resize(Math.max(INITIAL, start.length * 2));
+        return true;
+    }
+
+    private void resize(int n) {
         int[] ns = new int[n];
         int[] ne = new int[n];
         long[] nt = new long[n];
@@ -155,7 +171,6 @@ final class SentSegments {
         sent = nt;
         flags = nf;
         head = 0;
-        return true;
     }
 
     /**
