@@ -456,6 +456,7 @@ final class LossRecovery {
         recoveryPoint = c.sndMax;
         inRecovery = true;
         tlp.reset();
+        tlp.lossSeen();
         undo.episodeBegins(c.sndUna);
         cc.onCongestion(flight, now);
         c.layer.count(TcpStat.FAST_RETRANSMITS);
@@ -588,6 +589,7 @@ final class LossRecovery {
         }
         timeoutNanos = now();
         awaitingAckAfterTimeout = true;
+        tlp.lossSeen();
         if (firstExpiry) {
             undo.episodeBegins(c.sndUna);
         }
