@@ -217,10 +217,10 @@ done
 java_version=""
 if wants tuntcp; then java_version="$("$java_bin" -version 2>&1 | head -1)"; [ -n "${TUNTCP:-}" ] && java_version="TUNTCP=$TUNTCP"; fi
 "$py" "$here/report.py" "$results" "$report_dir/e2e.json" \
-    --machine "$(nproc) vCPU, $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)" \
-    --kernel "$(uname -r)" --java "$java_version" --serve-args "$serve_args${TUNTCP_JAVA_OPTS:+; JVM options $TUNTCP_JAVA_OPTS}" \
-    --load "$load_start → $(cut -d' ' -f1-3 /proc/loadavg)" --date "$(date -u '+%Y-%m-%d %H:%M UTC')" \
-    --settings "iperf3 ${seconds}s single stream; $conns connections; $rtt_count round trips of 64 B; $idle idle connections" \
+    --machine="$(nproc) vCPU, $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)" \
+    --kernel="$(uname -r)" --java="$java_version" --serve-args="$serve_args${TUNTCP_JAVA_OPTS:+; JVM options $TUNTCP_JAVA_OPTS}" \
+    --load="$load_start → $(cut -d' ' -f1-3 /proc/loadavg)" --date="$(date -u '+%Y-%m-%d %H:%M UTC')" \
+    --settings="iperf3 ${seconds}s single stream; $conns connections; $rtt_count round trips of 64 B; $idle idle connections" \
     | tee "$report_dir/e2e-table.txt"
 "$py" "$here/chart.py" "$report_dir/e2e.json" "$report_dir/e2e-ratios.svg"
 echo "(json: $report_dir/e2e.json, markdown: $report_dir/e2e-table.md, chart: $report_dir/e2e-ratios.svg, raw: $results)"
