@@ -31,8 +31,13 @@ final class DelayedAck extends Timer {
         }
         unacknowledged += length;
         long delay = c.layer.config().delayedAckNanos();
-        if (delay == 0 || unacknowledged >= 2 * rcvMss) {
-            c.ackNow = true; // every second full-sized segment
+        // More than one full-sized segment's worth unacknowledged: ACK now (Linux's test in
+        // __tcp_ack_snd_check, rcv_nxt - rcv_wup > rcv_mss). It covers "every second full-sized
+        // segment" and also a full segment followed by a short one, the end of a sender's burst:
+        // holding that ACK for the delay would let the sender's tail loss probe (RFC 8985 §7.2, PTO
+        // about 2·SRTT when two segments are out) fire first and retransmit data that arrived.
+        if (delay == 0 || unacknowledged > rcvMss) {
+            c.ackNow = true;
         } else if (!isScheduled()) {
             c.layer.timers().scheduleIn(this, delay);
         }
