@@ -288,15 +288,9 @@ public final class TunDevice implements LinkDevice {
             if (n < 0 && Libc.errno() == Libc.EINTR) {
                 n = write(address, length);
             }
-            if (n < 0) {
-                int errno = Libc.errno();
-                lastErrno = errno;
-                counters.increment(errno == Libc.EAGAIN || errno == Libc.ENOBUFS
-                        ? LinkCounter.WRITE_DROPS : LinkCounter.WRITE_ERRORS);
+            if (!countWrite(n, length)) {
                 return;
             }
-            counters.increment(LinkCounter.PACKETS_OUT);
-            counters.add(LinkCounter.BYTES_OUT, length);
         } finally {
             packet.release();
         }
@@ -356,15 +350,9 @@ public final class TunDevice implements LinkDevice {
             if (n < 0 && Libc.errno() == Libc.EINTR) {
                 n = writeWithHeader(Pointer.nativeValue(txHeader), address, length);
             }
-            if (n < 0) {
-                int errno = Libc.errno();
-                lastErrno = errno;
-                counters.increment(errno == Libc.EAGAIN || errno == Libc.ENOBUFS
-                        ? LinkCounter.WRITE_DROPS : LinkCounter.WRITE_ERRORS);
+            if (!countWrite(n, length)) {
                 return;
             }
-            counters.increment(LinkCounter.PACKETS_OUT);
-            counters.add(LinkCounter.BYTES_OUT, length);
             if (!oneSegment) {
                 counters.increment(LinkCounter.GSO_PACKETS_OUT);
                 counters.add(LinkCounter.GSO_BYTES_OUT, length);
@@ -372,6 +360,23 @@ public final class TunDevice implements LinkDevice {
         } finally {
             packet.release();
         }
+    }
+
+    /**
+     * Counts the outcome of one write(2) of {@code length} bytes that returned {@code n}; false when
+     * it failed (a full queue, EAGAIN/ENOBUFS, is a drop; anything else an error, its errno kept).
+     */
+    private boolean countWrite(long n, int length) {
+        if (n < 0) {
+            int errno = Libc.errno();
+            lastErrno = errno;
+            counters.increment(errno == Libc.EAGAIN || errno == Libc.ENOBUFS
+                    ? LinkCounter.WRITE_DROPS : LinkCounter.WRITE_ERRORS);
+            return false;
+        }
+        counters.increment(LinkCounter.PACKETS_OUT);
+        counters.add(LinkCounter.BYTES_OUT, length);
+        return true;
     }
 
     /** Closes the device; a non-persistent device disappears from the kernel. Idempotent. */
