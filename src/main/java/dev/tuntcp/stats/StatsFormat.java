@@ -62,26 +62,8 @@ public final class StatsFormat {
         return out.append("\n}\n").toString();
     }
 
-    /** A JSON string (RFC 8259 §7): quotes, backslashes and control characters escaped. */
+    /** A JSON string (RFC 8259 §7), see {@link JsonText}. */
     static String quote(String s) {
-        StringBuilder out = new StringBuilder(s.length() + 2).append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\t' -> out.append("\\t");
-                case '\r' -> out.append("\\r");
-                default -> {
-                    if (c < 0x20) {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        return out.append('"').toString();
+        return JsonText.appendQuoted(s, new StringBuilder(s.length() + 2)).toString();
     }
 }
