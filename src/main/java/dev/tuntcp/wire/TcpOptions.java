@@ -34,13 +34,17 @@ public final class TcpOptions {
     /** The most option bytes a header carries (data offset 15). */
     public static final int MAX_LENGTH = 40;
 
-    private boolean hasMss;
+    // Which of MSS, window scale, SACK-permitted and timestamps are present, one bit each: the fast
+    // paths of TcpOptionsReader set all four with one store (issue 3's parse goal).
+    private static final int MSS_BIT = 1;
+    private static final int WINDOW_SCALE_BIT = 2;
+    private static final int SACK_PERMITTED_BIT = 4;
+    private static final int TIMESTAMPS_BIT = 8;
+
+    private int present;
     private int mss;
-    private boolean hasWindowScale;
     private int windowScale;
     private int rawWindowScale;
-    private boolean sackPermitted;
-    private boolean hasTimestamps;
     private int tsVal;
     private int tsEcr;
     private int sackBlockCount;
@@ -52,19 +56,26 @@ public final class TcpOptions {
 
     /** Forgets every option. */
     public TcpOptions clear() {
-        hasMss = false;
+        present = 0;
         mss = 0;
-        hasWindowScale = false;
         windowScale = 0;
         rawWindowScale = 0;
-        sackPermitted = false;
-        hasTimestamps = false;
         tsVal = 0;
         tsEcr = 0;
         sackBlockCount = 0;
         unknownCount = 0;
-        warning = ParseError.NONE;
+        warning(ParseError.NONE);
         return this;
+    }
+
+    /**
+     * Sets the warning only when it changes: a reference store costs a GC write barrier (a card
+     * table check) on every parse, a visible share of the 20 ns goal of issue 3.
+     */
+    private void warning(ParseError value) {
+        if (warning != value) {
+            warning = value;
+        }
     }
 
     /**
@@ -91,27 +102,63 @@ public final class TcpOptions {
 
     /** {@link #read(ByteBuf, int, int)} over a view already bound to a validated range. */
     ParseError read(ByteView v, int offset, int length) {
-        clear();
-        return TcpOptionsReader.read(this, v, offset, length);
+        return TcpOptionsReader.read(this, v, offset, length); // clears first unless a fast path sets every field
     }
 
     // ---- mutators for TcpOptionsReader: values exactly as received ----
 
     void receivedMss(int value) {
-        hasMss = true;
+        present |= MSS_BIT;
         mss = value;
     }
 
     /** RFC 7323 §2.3: a shift above 14 is used as 14, and the fact kept for counting. */
     void receivedWindowScale(int shift) {
-        hasWindowScale = true;
+        present |= WINDOW_SCALE_BIT;
         rawWindowScale = shift;
+        windowScale = Math.min(shift, MAX_WINDOW_SCALE);
         if (shift > MAX_WINDOW_SCALE) {
-            windowScale = MAX_WINDOW_SCALE;
-            warning = ParseError.TCP_OPTION_WINDOW_SCALE_CLAMPED;
-        } else {
-            windowScale = shift;
+            warning(ParseError.TCP_OPTION_WINDOW_SCALE_CLAMPED);
         }
+    }
+
+    void receivedSackPermitted() {
+        present |= SACK_PERMITTED_BIT;
+    }
+
+    void receivedTimestamps(int value, int echoReply) {
+        present |= TIMESTAMPS_BIT;
+        tsVal = value;
+        tsEcr = echoReply;
+    }
+
+    /**
+     * The whole result of reading Linux's SYN layout (MSS, SACK-permitted, timestamps, window
+     * scale; see {@link TcpOptionsReader}): every field written once, without clearing first.
+     */
+    void receivedLinuxSyn(int mssValue, int tsValue, int tsEchoReply, int shift) {
+        present = MSS_BIT | WINDOW_SCALE_BIT | SACK_PERMITTED_BIT | TIMESTAMPS_BIT;
+        mss = mssValue;
+        rawWindowScale = shift;
+        windowScale = Math.min(shift, MAX_WINDOW_SCALE);
+        tsVal = tsValue;
+        tsEcr = tsEchoReply;
+        sackBlockCount = 0;
+        unknownCount = 0;
+        warning(shift > MAX_WINDOW_SCALE ? ParseError.TCP_OPTION_WINDOW_SCALE_CLAMPED : ParseError.NONE);
+    }
+
+    /** The whole result of reading timestamps alone (Linux's data segments), every field written once. */
+    void receivedTimestampsOnly(int tsValue, int tsEchoReply) {
+        present = TIMESTAMPS_BIT;
+        mss = 0;
+        rawWindowScale = 0;
+        windowScale = 0;
+        tsVal = tsValue;
+        tsEcr = tsEchoReply;
+        sackBlockCount = 0;
+        unknownCount = 0;
+        warning(ParseError.NONE);
     }
 
     void receivedSackBlock(int index, int left, int right) {
@@ -125,7 +172,7 @@ public final class TcpOptions {
     }
 
     public boolean hasMss() {
-        return hasMss;
+        return (present & MSS_BIT) != 0;
     }
 
     /** MSS value; 0 when absent. */
@@ -134,19 +181,19 @@ public final class TcpOptions {
     }
 
     public TcpOptions mss(int value) {
-        hasMss = true;
+        present |= MSS_BIT;
         mss = value & 0xffff;
         return this;
     }
 
     public TcpOptions clearMss() {
-        hasMss = false;
+        present &= ~MSS_BIT;
         mss = 0;
         return this;
     }
 
     public boolean hasWindowScale() {
-        return hasWindowScale;
+        return (present & WINDOW_SCALE_BIT) != 0;
     }
 
     /** The shift to use: at most 14 (clamped on read per RFC 7323 §2.3). */
@@ -161,30 +208,30 @@ public final class TcpOptions {
 
     /** Sets the window-scale shift to send; the byte is written as given (0..255). */
     public TcpOptions windowScale(int shift) {
-        hasWindowScale = true;
+        present |= WINDOW_SCALE_BIT;
         rawWindowScale = shift & 0xff;
         windowScale = Math.min(rawWindowScale, MAX_WINDOW_SCALE);
         return this;
     }
 
     public TcpOptions clearWindowScale() {
-        hasWindowScale = false;
+        present &= ~WINDOW_SCALE_BIT;
         windowScale = 0;
         rawWindowScale = 0;
         return this;
     }
 
     public boolean sackPermitted() {
-        return sackPermitted;
+        return (present & SACK_PERMITTED_BIT) != 0;
     }
 
     public TcpOptions sackPermitted(boolean value) {
-        sackPermitted = value;
+        present = value ? present | SACK_PERMITTED_BIT : present & ~SACK_PERMITTED_BIT;
         return this;
     }
 
     public boolean hasTimestamps() {
-        return hasTimestamps;
+        return (present & TIMESTAMPS_BIT) != 0;
     }
 
     /** TSval (RFC 7323 §3.2); compare modulo 2^32. */
@@ -198,14 +245,14 @@ public final class TcpOptions {
     }
 
     public TcpOptions timestamps(int value, int echoReply) {
-        hasTimestamps = true;
+        present |= TIMESTAMPS_BIT;
         tsVal = value;
         tsEcr = echoReply;
         return this;
     }
 
     public TcpOptions clearTimestamps() {
-        hasTimestamps = false;
+        present &= ~TIMESTAMPS_BIT;
         tsVal = 0;
         tsEcr = 0;
         return this;
@@ -259,37 +306,34 @@ public final class TcpOptions {
 
     /** Copies every field of {@code other} into this holder. */
     public TcpOptions copyFrom(TcpOptions other) {
-        hasMss = other.hasMss;
+        present = other.present;
         mss = other.mss;
-        hasWindowScale = other.hasWindowScale;
         windowScale = other.windowScale;
         rawWindowScale = other.rawWindowScale;
-        sackPermitted = other.sackPermitted;
-        hasTimestamps = other.hasTimestamps;
         tsVal = other.tsVal;
         tsEcr = other.tsEcr;
         sackBlockCount = other.sackBlockCount;
         System.arraycopy(other.sackLeft, 0, sackLeft, 0, MAX_SACK_BLOCKS);
         System.arraycopy(other.sackRight, 0, sackRight, 0, MAX_SACK_BLOCKS);
         unknownCount = other.unknownCount;
-        warning = other.warning;
+        warning(other.warning);
         return this;
     }
 
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder("TcpOptions{");
-        if (hasMss) {
+        if (hasMss()) {
             sb.append("mss ").append(mss).append(' ');
         }
-        if (sackPermitted) {
+        if (sackPermitted()) {
             sb.append("sackOK ");
         }
-        if (hasTimestamps) {
+        if (hasTimestamps()) {
             sb.append("TS ").append(Integer.toUnsignedString(tsVal)).append(' ')
                     .append(Integer.toUnsignedString(tsEcr)).append(' ');
         }
-        if (hasWindowScale) {
+        if (hasWindowScale()) {
             sb.append("wscale ").append(rawWindowScale).append(' ');
         }
         for (int i = 0; i < sackBlockCount; i++) {

@@ -29,17 +29,21 @@ final class TcpOptionsReader {
     private TcpOptionsReader() {
     }
 
-    /** Reads into {@code o}, which the caller has just cleared. */
+    /**
+     * Reads into {@code o}, replacing everything it held. Linux's two layouts are recognised first,
+     * whole words at a time (as tcp_parse_aligned_timestamp in Linux's tcp_input.c predicts the
+     * aligned timestamp option), and write every field of {@code o} once; anything else clears
+     * {@code o} and is walked.
+     */
     static ParseError read(TcpOptions o, ByteView v, int offset, int length) {
-        // Linux's two layouts first, whole words at a time (as tcp_parse_aligned_timestamp in
-        // Linux's tcp_input.c predicts the aligned timestamp option); anything else is walked.
         if (length == LINUX_DATA_LENGTH && v.i32(offset) == NOP_NOP_TIMESTAMPS) {
-            o.timestamps(v.i32(offset + 4), v.i32(offset + 8));
+            o.receivedTimestampsOnly(v.i32(offset + 4), v.i32(offset + 8));
             return ParseError.NONE;
         }
         if (length == LINUX_SYN_LENGTH && readLinuxSyn(o, v, offset)) {
             return ParseError.NONE;
         }
+        o.clear();
         return walk(o, v, offset, length);
     }
 
@@ -53,14 +57,11 @@ final class TcpOptionsReader {
                 || last >>> 8 != (KIND_NOP << 16 | KIND_WINDOW_SCALE << 8 | LENGTH_WINDOW_SCALE)) {
             return false;
         }
-        o.receivedMss((int) (head >>> 32) & 0xffff);
-        o.sackPermitted(true);
-        o.timestamps((int) (stamps >>> 32), (int) stamps);
-        o.receivedWindowScale(last & 0xff);
+        o.receivedLinuxSyn((int) (head >>> 32) & 0xffff, (int) (stamps >>> 32), (int) stamps, last & 0xff);
         return true;
     }
 
-    /** The general walk over any option list (RFC 9293 §3.2). */
+    /** The general walk over any option list (RFC 9293 §3.2), into a cleared {@code o}. */
     static ParseError walk(TcpOptions o, ByteView v, int offset, int length) {
         int i = offset;
         int end = offset + length;
@@ -136,7 +137,7 @@ final class TcpOptionsReader {
         if (len != LENGTH_SACK_PERMITTED) {
             return ParseError.TCP_OPTION_BAD_LENGTH;
         }
-        o.sackPermitted(true);
+        o.receivedSackPermitted();
         return ParseError.NONE;
     }
 
@@ -155,7 +156,7 @@ final class TcpOptionsReader {
         if (len != LENGTH_TIMESTAMPS) {
             return ParseError.TCP_OPTION_BAD_LENGTH;
         }
-        o.timestamps(v.i32(i + 2), v.i32(i + 6));
+        o.receivedTimestamps(v.i32(i + 2), v.i32(i + 6));
         return ParseError.NONE;
     }
 }
