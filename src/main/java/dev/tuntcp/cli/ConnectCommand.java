@@ -19,10 +19,10 @@ import java.io.PrintStream;
 import java.net.ConnectException;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -49,24 +49,12 @@ final class ConnectCommand implements Callable<Integer> {
     @Parameters(index = "1", paramLabel = "PORT", description = "the peer's port")
     int port;
 
-    @Option(names = "--tun", required = true, paramLabel = "NAME", description = "TUN device to create or attach, e.g. tt0")
-    String tun;
+    @Mixin
+    LinkArguments linkOptions;
 
-    @Option(names = "--addr", required = true, paramLabel = "A.B.C.D", description = "the stack's address, e.g. 10.13.0.2")
-    String addr;
 
-    @Option(names = "--peer", required = true, paramLabel = "A.B.C.D/LEN",
-            description = "the kernel's address on the link with the prefix length, e.g. 10.13.0.1/24")
-    String peer;
 
-    @Option(names = "--mtu", paramLabel = "BYTES", description = "link MTU (default: keep the device's, normally 1500)")
-    int mtu;
 
-    @Option(names = "--pcap", paramLabel = "FILE", description = "record every packet in and out (pcap, raw IPv4)")
-    Path pcap;
-
-    @Option(names = "--cc", paramLabel = "ALGORITHM", description = "congestion control: newreno (default) or cubic")
-    String cc;
 
     @Option(names = "--trace", description = "print one line per TCP segment and state change to stderr")
     boolean trace;
@@ -111,16 +99,16 @@ final class ConnectCommand implements Callable<Integer> {
         int remote;
         TcpConfig config;
         try {
-            link = LinkArguments.validate(addr, peer, mtu);
+            link = linkOptions.validate();
             remote = validateTarget();
-            config = LinkArguments.tcpConfig(cc);
+            config = linkOptions.tcpConfig();
         } catch (IllegalArgumentException e) {
             return fail(e.getMessage(), ServeCommand.EXIT_USAGE);
         }
-        LinkDecorations decorations = new LinkDecorations(pcap, null, trace ? err : null);
+        LinkDecorations decorations = new LinkDecorations(linkOptions.pcap, null, trace ? err : null);
         TunHost stack;
         try {
-            stack = TunHost.open(tun, link.address(), link.peer(), link.mtu(), config, decorations.decorator());
+            stack = TunHost.open(linkOptions.tun, link.address(), link.peer(), link.mtu(), config, decorations.decorator());
         } catch (LinkSetupException e) {
             return fail(e.getMessage(), LinkArguments.exitCode(e));
         }

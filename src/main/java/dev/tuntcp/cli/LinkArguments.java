@@ -5,14 +5,43 @@ import dev.tuntcp.link.PeerAddress;
 import dev.tuntcp.tcp.TcpConfig;
 import dev.tuntcp.tcp.cc.CongestionAlgorithm;
 import dev.tuntcp.wire.Ipv4Address;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
 
 /**
- * The link options {@code serve} and {@code connect} share ({@code --addr}, {@code --peer},
- * {@code --mtu}, {@code --cc}), checked before anything is created. Every problem is an
+ * The link options {@code serve} and {@code connect} share ({@code --tun}, {@code --addr},
+ * {@code --peer}, {@code --mtu}, {@code --pcap}, {@code --cc}; DESIGN §4), declared once as a picocli
+ * mixin and checked before anything is created. Every problem is an
  * {@link IllegalArgumentException} whose message is one line naming the fix.
  */
 final class LinkArguments {
-    private LinkArguments() {
+    @Option(names = "--tun", required = true, paramLabel = "NAME", description = "TUN device to create or attach, e.g. tt0")
+    String tun;
+
+    @Option(names = "--addr", required = true, paramLabel = "A.B.C.D", description = "the stack's address, e.g. 10.13.0.2")
+    String addr;
+
+    @Option(names = "--peer", required = true, paramLabel = "A.B.C.D/LEN",
+            description = "the kernel's address on the link with the prefix length, e.g. 10.13.0.1/24")
+    String peer;
+
+    @Option(names = "--mtu", paramLabel = "BYTES", description = "link MTU (default: keep the device's, normally 1500)")
+    int mtu;
+
+    @Option(names = "--pcap", paramLabel = "FILE", description = "record every packet in and out (pcap, raw IPv4)")
+    Path pcap;
+
+    @Option(names = "--cc", paramLabel = "ALGORITHM", description = "congestion control: newreno (default) or cubic")
+    String cc;
+
+    /** {@link #validate(String, String, int)} of this command line's values. */
+    Link validate() {
+        return validate(addr, peer, mtu);
+    }
+
+    /** {@link #tcpConfig(String)} of this command line's {@code --cc}. */
+    TcpConfig tcpConfig() {
+        return tcpConfig(cc);
     }
 
     /** The validated values: the stack's address (big-endian int) and the kernel's side. */

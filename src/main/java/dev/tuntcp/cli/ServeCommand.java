@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -48,32 +49,18 @@ final class ServeCommand implements Callable<Integer> {
     /** How long a stop waits for services to close their connections. */
     private static final long DRAIN_NANOS = 2_000_000_000L;
 
-    @Option(names = "--tun", required = true, paramLabel = "NAME", description = "TUN device to create or attach, e.g. tt0")
-    String tun;
+    @Mixin
+    LinkArguments linkOptions;
 
-    @Option(names = "--addr", required = true, paramLabel = "A.B.C.D", description = "the stack's address, e.g. 10.13.0.2")
-    String addr;
 
-    @Option(names = "--peer", required = true, paramLabel = "A.B.C.D/LEN",
-            description = "the kernel's address on the link with the prefix length, e.g. 10.13.0.1/24")
-    String peer;
-
-    @Option(names = "--mtu", paramLabel = "BYTES", description = "link MTU (default: keep the device's, normally 1500)")
-    int mtu;
 
     @Option(names = "--offload", description = "checksum and TCP segmentation offload through the TUN device's"
             + " virtio-net header (TUN_F_CSUM, TUN_F_TSO4): 64 KiB super-segments each way")
     boolean offload;
 
-    @Option(names = "--pcap", paramLabel = "FILE", description = "record every packet in and out (pcap, raw IPv4)")
-    Path pcap;
-
     @Option(names = "--impair", paramLabel = "SPEC",
             description = "seeded impairment both ways, e.g. loss=0.05,dup=0.01,reorder=0.02,delay=5ms,corrupt=0.01,seed=7")
     String impair;
-
-    @Option(names = "--cc", paramLabel = "ALGORITHM", description = "congestion control: newreno (default) or cubic")
-    String cc;
 
     @Option(names = "--trace", description = "print one line per TCP segment (with the state change it caused) and per other packet")
     boolean trace;
@@ -117,20 +104,20 @@ final class ServeCommand implements Callable<Integer> {
 
     /** Checks the values before anything is created; throws with a one-line message naming the fix. */
     Settings validate() {
-        LinkArguments.Link link = LinkArguments.validate(addr, peer, mtu);
+        LinkArguments.Link link = linkOptions.validate();
         Impairment impairment;
         try {
             impairment = impair == null ? null : Impairment.parse(impair);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--impair: " + e.getMessage());
         }
-        LinkArguments.tcpConfig(cc); // --cc checked here, used when the stack is made
-        return new Settings(tun, link.address(), link.peer(), link.mtu(), pcap, impairment, trace);
+        linkOptions.tcpConfig(); // --cc checked here, used when the stack is made
+        return new Settings(linkOptions.tun, link.address(), link.peer(), link.mtu(), linkOptions.pcap, impairment, trace);
     }
 
     private int serve(Settings s) {
         LinkDecorations decorations = new LinkDecorations(s.pcap(), s.impairment(), s.trace() ? out : null);
-        TunHost host = TunHost.open(TunOptions.named(s.tun()).withOffload(offload), s.address(), s.peer(), s.mtu(), LinkArguments.tcpConfig(cc), decorations.decorator());
+        TunHost host = TunHost.open(TunOptions.named(s.tun()).withOffload(offload), s.address(), s.peer(), s.mtu(), linkOptions.tcpConfig(), decorations.decorator());
         int code = 0;
         StatsServer stats = null;
         try {
