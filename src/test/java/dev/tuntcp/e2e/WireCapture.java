@@ -17,7 +17,7 @@ import java.util.Map;
 final class WireCapture {
     /** One TCP segment as tshark saw it; sequence numbers raw (absolute), unsigned. */
     record Packet(int frame, int stream, String source, int sourcePort, int flags, long seq, long ack, int length,
-                  String tcpChecksum, String ipChecksum) {
+                  String tcpChecksum, String ipChecksum, long timeMicros) {
         static final int FIN = 0x01;
         static final int SYN = 0x02;
         static final int RST = 0x04;
@@ -63,18 +63,19 @@ final class WireCapture {
     static Map<Integer, List<Packet>> streams(Path pcap) {
         Map<Integer, List<Packet>> streams = new LinkedHashMap<>();
         for (String line : tshark(pcap, "tcp", "frame.number", "tcp.stream", "ip.src", "tcp.srcport", "tcp.flags",
-                "tcp.seq_raw", "tcp.ack_raw", "tcp.len", "tcp.checksum.status", "ip.checksum.status")) {
+                "tcp.seq_raw", "tcp.ack_raw", "tcp.len", "tcp.checksum.status", "ip.checksum.status", "frame.time_relative")) {
             String[] f = line.split("\\|", -1);
             Packet p = new Packet(Integer.parseInt(f[0]), Integer.parseInt(f[1]), f[2], Integer.parseInt(f[3]),
-                    Integer.decode(f[4]), Long.parseLong(f[5]), Long.parseLong(f[6]), Integer.parseInt(f[7]), f[8], f[9]);
+                    Integer.decode(f[4]), Long.parseLong(f[5]), Long.parseLong(f[6]), Integer.parseInt(f[7]), f[8], f[9],
+                    Math.round(Double.parseDouble(f[10]) * 1e6));
             streams.computeIfAbsent(p.stream(), k -> new ArrayList<>()).add(p);
         }
         return streams;
     }
 
-    /** Frames tshark's sequence analysis marks as any kind of retransmission. */
-    static List<String> retransmissions(Path pcap) {
+    /** Frame numbers tshark's sequence analysis marks as any kind of retransmission. */
+    static List<Integer> retransmissions(Path pcap) {
         return tshark(pcap, "tcp.analysis.retransmission or tcp.analysis.fast_retransmission"
-                + " or tcp.analysis.spurious_retransmission", "frame.number", "tcp.stream", "ip.src", "tcp.seq_raw");
+                + " or tcp.analysis.spurious_retransmission", "frame.number").stream().map(Integer::parseInt).toList();
     }
 }
