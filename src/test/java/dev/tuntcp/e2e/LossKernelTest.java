@@ -150,13 +150,7 @@ class LossKernelTest {
     void kernelMadeLossOfThreePercentEachWayGetIsByteExact(TestNamespace router) throws Exception {
         RequiredTools.require("curl", "curl");
         try (TestNamespace client = TestNamespace.create()) {
-            route(client, router);
-            TestNamespace.BackgroundProcess serve = serve(router);
-            kernelLoss(router, 3);
-            getByteExact(client, LOSSY_BYTES);
-            long[] dropped = kernelDropped(router);
-            String out = stop(serve);
-            assertTrue(dropped[0] > 0 && dropped[1] > 0, "the router dropped packets both ways: " + dropped[0] + ", " + dropped[1]);
+            String out = underKernelLoss(router, client, () -> getByteExact(client, LOSSY_BYTES));
             assertTrue(counter(out, "TcpStat.RETRANSMITS") > 0, "the stack repaired its losses: " + out);
             // The kernel SACKs: RACK (RFC 8985) marks the losses by time and tail loss probes go out.
             assertTrue(counter(out, "TcpStat.SACK_RECOVERIES") > 0, "SACK recoveries: " + out);
@@ -201,17 +195,10 @@ class LossKernelTest {
             route(client, router);
             TestNamespace.BackgroundProcess serve = serve(router);
             String pcap = "/tmp/tuntcp-syn-" + client.name() + ".pcap";
-            TestNamespace.BackgroundProcess capture = client.start("tcpdump", "-Z", "root", "-q", "--immediate-mode", "-U",
-                    "-i", "ve-c", "-s", "128", "-w", pcap, "tcp", "port", "80");
+            TestNamespace.BackgroundProcess capture = startCapture(client, pcap);
             try {
-                long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-                while (!capture.stderr().contains("listening on")) {
-                    assertTrue(capture.isAlive() && System.nanoTime() < deadline, "tcpdump did not start: " + capture.stderr());
-                    Thread.sleep(50); // polling another process's output; there is nothing to wait on
-                }
                 getByteExact(client, 1 << 20);
-                ProcessHandle.of(capture.pid()).ifPresent(ProcessHandle::destroy); // SIGTERM: tcpdump flushes and exits
-                capture.waitFor(Duration.ofSeconds(10));
+                finishCapture(capture);
                 stop(serve);
                 String syns = client.execOk("tshark", "-r", pcap, "-Y", "tcp.flags.syn == 1", "-T", "fields", "-E", "separator=|",
                         "-e", "ip.src", "-e", "tcp.options.wscale.shift", "-e", "tcp.options.timestamp.tsval",
@@ -252,13 +239,7 @@ class LossKernelTest {
     void kernelMadeLossOfThreePercentEachWayEchoIsByteExact(TestNamespace router) throws Exception {
         RequiredTools.require("curl", "curl");
         try (TestNamespace client = TestNamespace.create()) {
-            route(client, router);
-            TestNamespace.BackgroundProcess serve = serve(router);
-            kernelLoss(router, 3);
-            echoByteExact(client, LOSSY_BYTES);
-            long[] dropped = kernelDropped(router);
-            String out = stop(serve);
-            assertTrue(dropped[0] > 0 && dropped[1] > 0, "the router dropped packets both ways: " + dropped[0] + ", " + dropped[1]);
+            String out = underKernelLoss(router, client, () -> echoByteExact(client, LOSSY_BYTES));
             assertTrue(nstat(client, "TcpRetransSegs") > 0, "the kernel repaired its losses");
             assertTrue(counter(out, "TcpStat.OUT_OF_ORDER_QUEUED") > 0, "the stack held out-of-order data: " + out);
         }
@@ -292,17 +273,10 @@ class LossKernelTest {
             TestNamespace.BackgroundProcess serve = serve(router);
             kernelLoss(router, 3);
             String pcap = "/tmp/tuntcp-sack-" + client.name() + ".pcap";
-            TestNamespace.BackgroundProcess capture = client.start("tcpdump", "-Z", "root", "-q", "--immediate-mode", "-U",
-                    "-i", "ve-c", "-s", "128", "-w", pcap, "tcp", "port", "80");
+            TestNamespace.BackgroundProcess capture = startCapture(client, pcap);
             try {
-                long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-                while (!capture.stderr().contains("listening on")) {
-                    assertTrue(capture.isAlive() && System.nanoTime() < deadline, "tcpdump did not start: " + capture.stderr());
-                    Thread.sleep(50); // polling another process's output; there is nothing to wait on
-                }
                 echoByteExact(client, LOSSY_BYTES / 16); // 4 MiB: enough losses to need SACK blocks
-                ProcessHandle.of(capture.pid()).ifPresent(ProcessHandle::destroy); // SIGTERM: tcpdump flushes and exits
-                capture.waitFor(Duration.ofSeconds(10));
+                finishCapture(capture);
                 stop(serve);
                 String sacks = client.execOk("tshark", "-r", pcap, "-Y", "ip.src == " + STACK + " && tcp.options.sack_le",
                         "-T", "fields", "-e", "frame.number").stdout();
@@ -313,5 +287,44 @@ class LossKernelTest {
                 client.exec("rm", "-f", pcap);
             }
         }
+    }
+
+    /** A transfer from {@code client} to the stack that may throw (it runs processes). */
+    private interface Transfer {
+        void run() throws Exception;
+    }
+
+    /**
+     * Serves in {@code router}, drops 3% each way in the router's nftables, runs {@code transfer}
+     * from {@code client} (routed through the router), and returns serve's output once the router
+     * has been seen to drop packets in both directions.
+     */
+    private static String underKernelLoss(TestNamespace router, TestNamespace client, Transfer transfer) throws Exception {
+        route(client, router);
+        TestNamespace.BackgroundProcess serve = serve(router);
+        kernelLoss(router, 3);
+        transfer.run();
+        long[] dropped = kernelDropped(router);
+        String out = stop(serve);
+        assertTrue(dropped[0] > 0 && dropped[1] > 0, "the router dropped packets both ways: " + dropped[0] + ", " + dropped[1]);
+        return out;
+    }
+
+    /** tcpdump of port 80 on the client's side of the router, started and listening. */
+    private static TestNamespace.BackgroundProcess startCapture(TestNamespace client, String pcap) throws InterruptedException {
+        TestNamespace.BackgroundProcess capture = client.start("tcpdump", "-Z", "root", "-q", "--immediate-mode", "-U",
+                "-i", "ve-c", "-s", "128", "-w", pcap, "tcp", "port", "80");
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!capture.stderr().contains("listening on")) {
+            assertTrue(capture.isAlive() && System.nanoTime() < deadline, "tcpdump did not start: " + capture.stderr());
+            Thread.sleep(50); // polling another process's output; there is nothing to wait on
+        }
+        return capture;
+    }
+
+    /** SIGTERM: tcpdump flushes the capture file and exits. */
+    private static void finishCapture(TestNamespace.BackgroundProcess capture) throws Exception {
+        ProcessHandle.of(capture.pid()).ifPresent(ProcessHandle::destroy);
+        capture.waitFor(Duration.ofSeconds(10));
     }
 }

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tuntcp.link.Netns;
 import dev.tuntcp.testing.KernelTest;
+import dev.tuntcp.testing.RequiredTools;
 import dev.tuntcp.testing.TestNamespace;
 import java.time.Duration;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  */
 @KernelTest
 class MalformedInputKernelTest {
-    private static final String PYTHON = "/usr/bin/python3";
+    private static final String PYTHON = RequiredTools.PYTHON;
 
     /** Sends every case once; AF_PACKET/SOCK_DGRAM on a TUN hands the bytes to the device as they are. */
     private static final String SCRIPT = String.join("\n",
@@ -40,23 +40,9 @@ class MalformedInputKernelTest {
             "send(IPv6(src='fe80::1', dst='ff02::2')/ICMPv6ND_RS(), 0x86DD)           # NOT_IPV4",
             "");
 
-    private static void requireScapy() {
-        Netns.ExecResult r = Netns.run(Duration.ofSeconds(30), PYTHON, "-c", "import scapy.all");
-        if (r.ok()) {
-            return;
-        }
-        String why = "needs scapy for " + PYTHON + " (apt-get install python3-scapy): " + r.describe();
-        if ("true".equalsIgnoreCase(System.getenv().getOrDefault("CI", "").strip())
-                || "1".equals(System.getenv().getOrDefault("TUNTCP_REQUIRE_TUN", "").strip())) {
-            throw new AssertionError(why + " — and CI=true or TUNTCP_REQUIRE_TUN=1 forbids skipping");
-        }
-        System.err.println("!!!! SKIPPED: test " + why);
-        Assumptions.abort("SKIPPED: test " + why);
-    }
-
     @Test
     void eachMalformedPacketIsCountedUnderItsOwnReasonAndPingGoesOn(TestNamespace ns) throws Exception {
-        requireScapy();
+        RequiredTools.requireScapy();
         // No IPv6 on the new device, so the only non-IPv4 frame is the one we inject.
         ns.execOk("sysctl", "-q", "-w", "net.ipv6.conf.default.disable_ipv6=1");
         ns.execOk("sysctl", "-q", "-w", "net.ipv6.conf.all.disable_ipv6=1");

@@ -6,10 +6,10 @@ import dev.tuntcp.link.PeerAddress;
 import dev.tuntcp.stack.TunHost;
 import dev.tuntcp.tcp.TcpConfig;
 import dev.tuntcp.tcp.TcpLayer;
+import dev.tuntcp.testing.RequiredTools;
 import dev.tuntcp.testing.TestNamespace;
 import dev.tuntcp.wire.Ipv4Address;
 import java.time.Duration;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * The whole stack with its standard services (echo 7, discard 9, chargen 19, HTTP 80) on tt0 in a
@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Assumptions;
  */
 final class SecurityStack implements AutoCloseable {
     static final String STACK = "10.13.0.2";
-    static final String PYTHON = "/usr/bin/python3";
+    static final String PYTHON = RequiredTools.PYTHON;
 
     final TestNamespace ns;
     final TunHost host;
@@ -59,17 +59,7 @@ final class SecurityStack implements AutoCloseable {
 
     /** Skips loudly, or fails under CI=true / TUNTCP_REQUIRE_TUN=1, when scapy is missing. */
     static void requireScapy() {
-        Netns.ExecResult r = Netns.run(Duration.ofSeconds(30), PYTHON, "-c", "import scapy.all");
-        if (r.ok()) {
-            return;
-        }
-        String why = "needs scapy for " + PYTHON + " (apt-get install python3-scapy): " + r.describe();
-        if ("true".equalsIgnoreCase(System.getenv().getOrDefault("CI", "").strip())
-                || "1".equals(System.getenv().getOrDefault("TUNTCP_REQUIRE_TUN", "").strip())) {
-            throw new AssertionError(why + " — and CI=true or TUNTCP_REQUIRE_TUN=1 forbids skipping");
-        }
-        System.err.println("!!!! SKIPPED: test " + why);
-        Assumptions.abort("SKIPPED: test " + why);
+        RequiredTools.requireScapy();
     }
 
     @Override

@@ -1,11 +1,9 @@
 package dev.tuntcp.tcp;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tuntcp.link.Impairment;
-import dev.tuntcp.socket.ConnectionHandler.CloseReason;
 import dev.tuntcp.stack.Counters;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import java.util.concurrent.TimeUnit;
@@ -27,25 +25,13 @@ class SegmentationOffloadTest {
         return TestAllocator.config().segmentationOffload(65535);
     }
 
-    private static void transfer(WirePair pair, StreamPeer client, StreamPeer server, long limit) {
-        pair.b.listen(WirePair.ADDRESS_B, PORT, () -> server);
-        pair.a.connect(WirePair.ADDRESS_A, WirePair.ADDRESS_B, PORT, client);
-        pair.runUntil(() -> client.closed != null && server.closed != null, limit);
-        assertEquals(client.sent, server.received);
-        assertEquals(server.sent, client.received);
-        assertArrayEquals(client.sentHash(), server.receivedHash(), "client → server SHA-256");
-        assertArrayEquals(server.sentHash(), client.receivedHash(), "server → client SHA-256");
-        assertEquals(CloseReason.CLOSED, client.closed);
-        assertEquals(CloseReason.CLOSED, server.closed);
-    }
-
     @Test
     void superSegmentsCarryBothStreamsByteExactOnACleanLink() {
         UnpooledByteBufAllocator alloc = new UnpooledByteBufAllocator(false, true);
         try (WirePair pair = new WirePair(offloading(), new Impairment(0, 0, 0, TimeUnit.MILLISECONDS.toNanos(2), 0, 1), alloc)) {
             StreamPeer client = new StreamPeer("client", 4 * MB, StreamPeer.Start.ON_OPEN, true, 1);
             StreamPeer server = new StreamPeer("server", 4 * MB + 3, StreamPeer.Start.ON_OPEN, true, 2);
-            transfer(pair, client, server, 10 * MINUTE);
+            pair.exchangeByteExact(client, server, PORT, 10 * MINUTE);
             for (Counters c : new Counters[] {pair.countersA, pair.countersB}) {
                 assertTrue(c.get(TcpStat.SUPER_SEGMENTS_OUT) > 0, "super-segments were built: " + c.snapshot());
                 assertEquals(0, c.get(TcpStat.RETRANSMITS));
@@ -62,7 +48,7 @@ class SegmentationOffloadTest {
         try (WirePair pair = new WirePair(offloading(), impairment, alloc)) {
             StreamPeer client = new StreamPeer("client", MB, StreamPeer.Start.ON_OPEN, true, 5);
             StreamPeer server = new StreamPeer("server", MB / 2, StreamPeer.Start.AFTER_PEER_FIN, true, 6);
-            transfer(pair, client, server, 120 * MINUTE);
+            pair.exchangeByteExact(client, server, PORT, 120 * MINUTE);
             assertTrue(pair.countersA.get(TcpStat.SUPER_SEGMENTS_OUT) > 0);
         }
         assertEquals(0, alloc.metric().usedDirectMemory(), "direct packet memory leaked");
@@ -73,7 +59,7 @@ class SegmentationOffloadTest {
         try (WirePair pair = new WirePair(TestAllocator.config(), Impairment.NONE)) {
             StreamPeer client = new StreamPeer("client", MB, StreamPeer.Start.ON_OPEN, true, 3);
             StreamPeer server = new StreamPeer("server", MB, StreamPeer.Start.ON_OPEN, true, 4);
-            transfer(pair, client, server, 10 * MINUTE);
+            pair.exchangeByteExact(client, server, PORT, 10 * MINUTE);
             assertEquals(0, pair.countersA.get(TcpStat.SUPER_SEGMENTS_OUT));
             assertEquals(0, pair.countersB.get(TcpStat.SUPER_SEGMENTS_OUT));
         }

@@ -1,9 +1,12 @@
 package dev.tuntcp.tcp;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.tuntcp.link.Impairment;
 import dev.tuntcp.link.SimLink;
+import dev.tuntcp.socket.ConnectionHandler;
 import dev.tuntcp.stack.Counters;
 import dev.tuntcp.stack.TimerQueue;
 import dev.tuntcp.stack.VirtualClock;
@@ -69,6 +72,23 @@ final class WirePair implements AutoCloseable {
         } finally {
             packet.release();
         }
+    }
+
+    /**
+     * {@code client} on A opens to {@code server} listening on B's {@code port}; runs until both have
+     * closed (failing after {@code limitNanos} of virtual time) and checks that each direction arrived
+     * byte-exact (count and SHA-256) and that both closed cleanly.
+     */
+    void exchangeByteExact(StreamPeer client, StreamPeer server, int port, long limitNanos) {
+        b.listen(ADDRESS_B, port, () -> server);
+        a.connect(ADDRESS_A, ADDRESS_B, port, client);
+        runUntil(() -> client.closed != null && server.closed != null, limitNanos);
+        assertEquals(client.sent, server.received);
+        assertEquals(server.sent, client.received);
+        assertArrayEquals(client.sentHash(), server.receivedHash(), "client → server SHA-256");
+        assertArrayEquals(server.sentHash(), client.receivedHash(), "server → client SHA-256");
+        assertEquals(ConnectionHandler.CloseReason.CLOSED, client.closed);
+        assertEquals(ConnectionHandler.CloseReason.CLOSED, server.closed);
     }
 
     void runUntil(BooleanSupplier done, long limitNanos) {
