@@ -17,6 +17,8 @@ final class IperfConnection extends PumpedHandler {
     enum Role {
         CONTROL,
         STREAM_CANDIDATE,
+        /** The cookie is read; the test (perhaps on another loop) is deciding whether it joins. */
+        JOINING,
         STREAM,
         DENIED,
         /** Our FIN is queued; input is read and dropped until the client's FIN ends the connection. */
@@ -39,6 +41,16 @@ final class IperfConnection extends PumpedHandler {
 
     TcpChannel channel() {
         return channel;
+    }
+
+    /** The service of this connection's loop: its counters and its way onto that loop. */
+    IperfService service() {
+        return service;
+    }
+
+    /** Runs {@code task} on this connection's loop (at once when already there). */
+    void onOwnLoop(Runnable task) {
+        service.onLoop(task);
     }
 
     /** Runs this connection's pump from elsewhere on the loop (e.g. the control connection). */
@@ -65,6 +77,9 @@ final class IperfConnection extends PumpedHandler {
             case CONTROL -> session.pumpControl(channel);
             case STREAM -> stream.pump(channel);
             case STREAM_CANDIDATE -> readCookie(channel);
+            case JOINING -> {
+                // nothing yet: what arrives waits in the receive buffer until the test answers
+            }
             case DENIED -> deny(channel);
             case DRAINING -> drain(channel);
         }
@@ -105,17 +120,29 @@ final class IperfConnection extends PumpedHandler {
             data.release();
             cookieBytes += n;
         }
-        stream = session.join(this, cookie);
-        if (stream == null) {
-            role = Role.DENIED;
-            deny(channel);
+        role = Role.JOINING;
+        session.requestJoin(this, cookie);
+    }
+
+    /**
+     * The test's answer to {@link IperfSession#requestJoin}, on this connection's loop: the stream
+     * this connection now is, or null to turn it away with ACCESS_DENIED.
+     */
+    void joined(IperfStream joined) {
+        if (isClosed() || role != Role.JOINING) {
             return;
         }
+        if (joined == null) {
+            role = Role.DENIED;
+            kick();
+            return;
+        }
+        stream = joined;
         role = Role.STREAM;
         if (session.parameters().noDelay()) {
             channel.setTcpNoDelay(true);
         }
-        stream.pump(channel);
+        kick();
     }
 
     private void deny(TcpChannel channel) {

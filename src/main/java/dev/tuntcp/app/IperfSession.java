@@ -4,9 +4,11 @@ import dev.tuntcp.socket.TcpChannel;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
+import dev.tuntcp.stack.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One iperf3 test, driven by its control connection (the exchange is in {@link IperfProtocol}):
@@ -15,6 +17,15 @@ import java.util.List;
  * number of segments is fine, and every control write is queued and flushed as the send buffer
  * allows. Bad input ends the test with SERVER_ERROR (or, past the parameters, by closing), never an
  * exception or a hang.
+ *
+ * <p>Threads ({@code serve --queues N}): the session belongs to its control connection's loop (the
+ * "home" loop, {@link #service}); its data connections may live on other loops. Those call only
+ * {@link #touch}, {@link #isCounting}, {@link #isRunning}, {@link #measureStartNanos},
+ * {@link #reserve}, {@link #unreserve} and {@link #requestJoin}, which read volatile or atomic
+ * state or hop to the home loop; the home loop reaches a stream's connection only through a task on
+ * that connection's loop ({@link IperfConnection#onOwnLoop}). The results wait for a round trip
+ * through every stream's loop, so every byte those loops had read is counted. With one loop every
+ * hop runs inline and the order of events is exactly the single-threaded one.
  */
 final class IperfSession {
     enum Phase {
@@ -24,6 +35,8 @@ final class IperfSession {
         RUNNING,
         /** TEST_END seen, EXCHANGE_RESULTS sent: waiting for the client's results. */
         RESULTS,
+        /** The client's results arrived: waiting for every stream's loop to count what it read last. */
+        COLLECTING,
         /** DISPLAY_RESULTS sent: waiting for IPERF_DONE. */
         DISPLAYED,
         /** SERVER_ERROR queued: closing once it is sent. */
@@ -35,21 +48,25 @@ final class IperfSession {
     private final IperfConnection control;
     private final byte[] cookie = new byte[IperfProtocol.COOKIE_SIZE];
     private final List<IperfStream> streams = new ArrayList<>();
-    private Phase phase = Phase.COOKIE;
-    private IperfParameters parameters;
+    /** Written by the home loop only; read by the streams' loops. */
+    private volatile Phase phase = Phase.COOKIE;
+    /** Set before the phase moves past PARAMETERS, so a reader that saw that phase sees it. */
+    private volatile IperfParameters parameters;
 
     private byte[] in = new byte[64];
     private int inHave;
     private byte[] out = new byte[256];
     private int outLength;
 
-    private long lastActivityNanos;
+    private volatile long lastActivityNanos;
     private long startNanos;
-    private long measureStartNanos;
+    /** When the measured interval starts: after the --omit seconds. Set before the phase is RUNNING. */
+    private volatile long measureStartNanos;
     private long endNanos;
-    private boolean omitting;
-    private long omitEndNanos;
-    private long totalSent;
+    /** Bytes of the -n/-k budget the sending streams (on any loop) have reserved or sent. */
+    private final AtomicLong totalSent = new AtomicLong();
+    /** Streams whose loops have not yet answered the results' collection round. */
+    private int collecting;
     private long[] cpuAtStart;
     private double[] cpuUse = {0, 0, 0};
 
@@ -78,7 +95,8 @@ final class IperfSession {
      * short tests ({@code -k}, {@code -n}) from losing their tail.
      */
     boolean isCounting() {
-        return phase == Phase.RUNNING || phase == Phase.RESULTS;
+        Phase p = phase;
+        return p == Phase.RUNNING || p == Phase.RESULTS || p == Phase.COLLECTING;
     }
 
     /** True when the client has been silent too long, or the test overran its duration by far. */
@@ -90,32 +108,65 @@ final class IperfSession {
                 && now - startNanos > (parameters.timeSeconds() + parameters.omitSeconds() + 60L) * 1_000_000_000L;
     }
 
-    /** Something happened on one of the test's connections; also ends the {@code --omit} seconds. */
-    void touch() {
-        long now = service.clock.nanos();
+    /** Something happened on one of the test's connections; any loop. Returns the time it read. */
+    long touch(Clock clock) {
+        long now = clock.nanos();
         lastActivityNanos = now;
-        if (omitting && now - omitEndNanos >= 0) {
-            omitting = false;
-            measureStartNanos = now;
-            streams.forEach(IperfStream::endOmitting);
+        return now;
+    }
+
+    private void touch() {
+        touch(service.clock);
+    }
+
+    /** When the measured interval starts (after the --omit seconds); meaningful once counting. */
+    long measureStartNanos() {
+        return measureStartNanos;
+    }
+
+    /**
+     * Reserves up to {@code want} bytes of the {@code -n}/{@code -k} budget for one write of a sending
+     * stream (on any loop); unlimited without a budget. Reserving before writing (and returning what
+     * the write did not take, {@link #unreserve}) keeps streams on different loops from both spending
+     * the last bytes: the total sent is the budget exactly.
+     */
+    long reserve(long want) {
+        long budget = parameters.byteBudget();
+        if (budget == 0) {
+            return Long.MAX_VALUE;
+        }
+        while (true) {
+            long taken = totalSent.get();
+            long grant = Math.min(want, budget - taken);
+            if (grant <= 0) {
+                return 0;
+            }
+            if (totalSent.compareAndSet(taken, taken + grant)) {
+                return grant;
+            }
         }
     }
 
-    void received(int bytes) {
-        service.counters.add(IperfCounter.BYTES_RECEIVED, bytes);
-    }
-
-    void sent(long bytes) {
-        totalSent += bytes;
-        service.counters.add(IperfCounter.BYTES_SENT, bytes);
-    }
-
-    /** How much more the sending streams may send: the {@code -n}/{@code -k} budget, or unlimited. */
-    long sendAllowance() {
-        return parameters.byteBudget() == 0 ? Long.MAX_VALUE : Math.max(0, parameters.byteBudget() - totalSent);
+    /** Gives back the part of a reservation a write did not take. */
+    void unreserve(long unused) {
+        if (unused > 0 && parameters.byteBudget() != 0) {
+            totalSent.addAndGet(-unused);
+        }
     }
 
     // --- data connections ------------------------------------------------------------------------
+
+    /**
+     * A candidate data connection (on any loop) presented {@code offered}: the home loop decides
+     * ({@link #join}) and the connection hears the answer on its own loop
+     * ({@link IperfConnection#joined}).
+     */
+    void requestJoin(IperfConnection connection, byte[] offered) {
+        service.onLoop(() -> {
+            IperfStream stream = join(connection, offered);
+            connection.onOwnLoop(() -> connection.joined(stream));
+        });
+    }
 
     /**
      * A candidate data connection presented {@code offered}: it becomes the next stream, or null when
@@ -125,7 +176,7 @@ final class IperfSession {
     IperfStream join(IperfConnection connection, byte[] offered) {
         if (phase != Phase.CREATING_STREAMS || !Arrays.equals(cookie, offered)
                 || streams.size() >= parameters.streams()) {
-            service.counters.increment(IperfCounter.STREAMS_DENIED);
+            connection.service().counters.increment(IperfCounter.STREAMS_DENIED);
             return null;
         }
         // iperf_add_stream numbers streams 1, 3, 4, 5, …; the client does the same, in the same order.
@@ -141,16 +192,14 @@ final class IperfSession {
     private void start() {
         queue(IperfProtocol.TEST_START);
         queue(IperfProtocol.TEST_RUNNING);
-        phase = Phase.RUNNING;
         startNanos = service.clock.nanos();
-        measureStartNanos = startNanos;
-        omitting = parameters.omitSeconds() > 0;
-        omitEndNanos = startNanos + parameters.omitSeconds() * 1_000_000_000L;
+        measureStartNanos = startNanos + parameters.omitSeconds() * 1_000_000_000L;
         cpuAtStart = IperfCpu.sample();
+        phase = Phase.RUNNING;
         flush(control.channel());
         for (IperfStream s : streams) {
             if (s.sends) {
-                s.connection.kick();
+                s.connection.onOwnLoop(s.connection::kick);
             }
         }
     }
@@ -168,24 +217,72 @@ final class IperfSession {
             if (sendingOnly && !s.sends) {
                 continue;
             }
-            if (s.connection.isClosed() || (s.closed && !abort)) {
+            if (s.closed && !abort) {
                 continue;
             }
-            if (!abort && !s.sends) {
-                s.connection.kick(); // count what has arrived before it closes
-            }
-            if (!s.connection.isClosed()) {
-                s.closed = true;
-                if (abort) {
-                    s.connection.channel().abort();
-                } else {
-                    s.connection.finishGracefully();
-                }
+            s.closed = true;
+            s.connection.onOwnLoop(() -> close(s, abort));
+        }
+    }
+
+    /** On the stream's loop: counts what has arrived, then closes (or resets) its connection. */
+    private static void close(IperfStream s, boolean abort) {
+        IperfConnection c = s.connection;
+        if (c.isClosed()) {
+            return;
+        }
+        if (!abort && !s.sends) {
+            c.kick(); // count what has arrived before it closes
+        }
+        if (!c.isClosed()) {
+            if (abort) {
+                c.channel().abort();
+            } else {
+                c.finishGracefully();
             }
         }
     }
 
-    /** A connection of this test is gone (its handler released). */
+    /**
+     * The client's results are in: close every stream on its loop (counting what it read last), and
+     * once every loop has answered, send ours. Inline with one loop.
+     */
+    private void collectResults() {
+        phase = Phase.COLLECTING;
+        collecting = streams.size() + 1;
+        for (IperfStream s : streams) {
+            boolean wasClosed = s.closed;
+            s.closed = true;
+            s.connection.onOwnLoop(() -> {
+                if (!wasClosed) {
+                    close(s, false);
+                }
+                service.onLoop(this::collected);
+            });
+        }
+        collected();
+    }
+
+    /** One loop has counted; the last one sends the results. Home loop. */
+    private void collected() {
+        if (--collecting > 0 || phase != Phase.COLLECTING) {
+            return;
+        }
+        queueJson(IperfResults.of(parameters, streams, measureStartNanos, endNanos, cpuUse));
+        queue(IperfProtocol.DISPLAY_RESULTS);
+        service.counters.increment(IperfCounter.TESTS_COMPLETED);
+        phase = Phase.DISPLAYED;
+        if (!control.isClosed()) {
+            control.kick(); // flushes the results (at once when this is inside the control's pump)
+        }
+    }
+
+    /** Ends the test on its home loop, from any loop (a stale test replaced by a new client). */
+    void endOnItsLoop(boolean normal) {
+        service.onLoop(() -> end(normal));
+    }
+
+    /** A connection of this test is gone (its handler released); on that connection's loop. */
     void gone(IperfConnection connection) {
         if (connection == control && phase != Phase.ENDED) {
             if (phase != Phase.DISPLAYED && phase != Phase.FAILED) {
@@ -259,11 +356,10 @@ final class IperfSession {
                 if (readJson(channel) == null) {
                     return false;
                 }
-                closeStreams(false, false);
-                queueJson(IperfResults.of(parameters, streams, measureStartNanos, endNanos, cpuUse));
-                queue(IperfProtocol.DISPLAY_RESULTS);
-                service.counters.increment(IperfCounter.TESTS_COMPLETED);
-                phase = Phase.DISPLAYED;
+                collectResults();
+            }
+            case COLLECTING -> {
+                return false; // nothing more is expected until our results are out
             }
             default -> {
                 if (!fill(channel, 1)) {
@@ -297,7 +393,8 @@ final class IperfSession {
             case IperfProtocol.TEST_END -> {
                 if (phase == Phase.RUNNING || phase == Phase.CREATING_STREAMS) {
                     if (phase == Phase.CREATING_STREAMS) {
-                        startNanos = measureStartNanos = service.clock.nanos();
+                        startNanos = service.clock.nanos();
+                        measureStartNanos = startNanos;
                         cpuAtStart = IperfCpu.sample();
                     }
                     stop();

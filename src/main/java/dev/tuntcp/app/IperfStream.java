@@ -9,8 +9,14 @@ import java.nio.charset.StandardCharsets;
  * bytes, releasing each buffer at once so the receive window stays open), or it sends an endless
  * repeating pattern from one shared read-only buffer ({@link RepeatingPattern}) as fast as the send
  * buffer frees, within the test's byte budget. Nothing is allocated per segment or per write.
+ *
+ * <p>It runs on its connection's loop, which may not be the test's ({@code serve --queues N}): it
+ * counts into that loop's counters, and its byte counts are read by the test only after a task
+ * round trip through this loop ({@link IperfSession}), or as the volatile values they are.
  */
 final class IperfStream {
+    /** Largest share of a byte budget one write reserves ({@link IperfSession#reserve}). */
+    static final long SEND_QUANTUM = 256 * 1024;
     /** Largest single read from the receive buffer. */
     static final int CHUNK = 64 * 1024;
     /** What iperf3's {@code --repeating-payload} sends; the content of a TCP test is not checked. */
@@ -22,12 +28,14 @@ final class IperfStream {
     final IperfConnection connection;
     private final IperfSession session;
     private final RepeatingPattern.Cursor cursor;
-    /** The session has closed (or aborted) this connection. */
+    /** The session has closed (or aborted) this connection; the test's loop only. */
     boolean closed;
-    /** Bytes moved since the stream joined. */
-    private long bytes;
+    /** Bytes moved since the stream joined; written by this stream's loop only. */
+    private volatile long bytes;
     /** {@link #bytes} when the {@code --omit} seconds ended (they are not part of the result). */
-    private long omitted;
+    private volatile long omitted;
+    /** Whether {@link #omitted} has been taken; this stream's loop only. */
+    private boolean omitTaken;
 
     IperfStream(int id, boolean sends, IperfConnection connection, IperfSession session) {
         this.id = id;
@@ -42,32 +50,36 @@ final class IperfStream {
         return bytes - omitted;
     }
 
-    void endOmitting() {
-        omitted = bytes;
-    }
-
-    /** Moves what can move now; called from the stream connection's pump. */
+    /** Moves what can move now; called from the stream connection's pump, on its loop. */
     void pump(TcpChannel channel) {
-        session.touch();
+        long now = session.touch(connection.service().clock);
+        boolean counting = session.isCounting();
+        if (counting && !omitTaken && now - session.measureStartNanos() >= 0) {
+            // The --omit seconds are over (at once without --omit): what came before is not measured.
+            omitTaken = true;
+            omitted = bytes;
+        }
         if (!sends) {
-            boolean counting = session.isCounting();
             for (ByteBuf data; (data = channel.read(CHUNK)) != null; ) {
                 int n = data.readableBytes();
                 data.release();
                 if (counting) {
                     bytes += n;
-                    session.received(n);
+                    connection.service().counters.add(IperfCounter.BYTES_RECEIVED, n);
                 }
             }
             return;
         }
         if (session.isRunning()) {
-            long allowed = session.sendAllowance();
-            if (allowed > 0) {
-                long n = cursor.writeTo(channel, allowed);
+            long n;
+            long allowed;
+            do {
+                allowed = session.reserve(SEND_QUANTUM);
+                n = allowed > 0 ? cursor.writeTo(channel, allowed) : 0;
+                session.unreserve(allowed - n);
                 bytes += n;
-                session.sent(n);
-            }
+                connection.service().counters.add(IperfCounter.BYTES_SENT, n);
+            } while (n > 0 && n == allowed); // the channel took it all: it may take more
         }
         // Nothing is expected from the client on a stream it receives; keep the window open anyway.
         for (ByteBuf data; (data = channel.read(CHUNK)) != null; ) {

@@ -17,13 +17,34 @@ public final class StandardServices {
 
     /** Port → service, in the order they are listed to the user. */
     public static Map<Integer, ConnectionHandlerFactory> all(Counters counters) {
+        return all(counters, new IperfService(counters));
+    }
+
+    /**
+     * The services of one of several loops of a multi-queue host ({@code serve --queues N}): each
+     * loop has its own (counting into that loop's {@code counters}); the iperf3 services of all loops
+     * share {@code iperfTests}, since a test's connections may land on different loops.
+     */
+    public static Map<Integer, ConnectionHandlerFactory> forLoop(Counters counters, SocketStack loop,
+                                                                 IperfTests iperfTests) {
+        return all(counters, new IperfService(counters, dev.tuntcp.stack.Clock.system(), loop, iperfTests));
+    }
+
+    private static Map<Integer, ConnectionHandlerFactory> all(Counters counters, IperfService iperf) {
         Map<Integer, ConnectionHandlerFactory> services = new LinkedHashMap<>();
         services.put(HttpService.PORT, new HttpService(counters));
         services.put(EchoService.PORT, new EchoService(counters));
         services.put(DiscardService.PORT, new DiscardService(counters));
         services.put(ChargenService.PORT, new ChargenService(counters));
-        services.put(IperfService.PORT, new IperfService(counters));
+        services.put(IperfService.PORT, iperf);
         return services;
+    }
+
+    /** Listens with the services of one loop of several ({@link #forLoop}); call on that loop. */
+    public static void install(SocketStack stack, Counters counters, IperfTests iperfTests) throws BindException {
+        for (Map.Entry<Integer, ConnectionHandlerFactory> e : forLoop(counters, stack, iperfTests).entrySet()) {
+            stack.listen(e.getKey(), e.getValue());
+        }
     }
 
     /** Listens with every service on {@code stack}; call on the stack's event loop. */

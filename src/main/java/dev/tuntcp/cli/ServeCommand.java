@@ -1,5 +1,6 @@
 package dev.tuntcp.cli;
 
+import dev.tuntcp.app.IperfTests;
 import dev.tuntcp.app.StandardServices;
 import dev.tuntcp.link.Impairment;
 import dev.tuntcp.link.LinkSetupException;
@@ -8,6 +9,7 @@ import dev.tuntcp.link.TunOptions;
 import dev.tuntcp.socket.ConnectionHandlerFactory;
 import dev.tuntcp.socket.SocketStack;
 import dev.tuntcp.stack.EventLoop;
+import dev.tuntcp.stack.MultiQueueHost;
 import dev.tuntcp.stack.StopSignals;
 import dev.tuntcp.stack.TcpStack;
 import dev.tuntcp.stack.TunHost;
@@ -21,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -58,6 +61,11 @@ final class ServeCommand implements Callable<Integer> {
             + " virtio-net header (TUN_F_CSUM, TUN_F_TSO4): 64 KiB super-segments each way")
     boolean offload;
 
+    @Option(names = "--queues", paramLabel = "N", defaultValue = "1",
+            description = "open the TUN device with N queues (IFF_MULTI_QUEUE), one event loop thread each;"
+                    + " connections are spread over the loops by a hash of their addresses and ports (default 1)")
+    int queues = 1;
+
     @Option(names = "--impair", paramLabel = "SPEC",
             description = "seeded impairment both ways, e.g. loss=0.05,dup=0.01,reorder=0.02,delay=5ms,corrupt=0.01,seed=7")
     String impair;
@@ -82,7 +90,8 @@ final class ServeCommand implements Callable<Integer> {
     }
 
     /** The validated command line. */
-    record Settings(String tun, int address, PeerAddress peer, int mtu, Path pcap, Impairment impairment, boolean trace) {
+    record Settings(String tun, int address, PeerAddress peer, int mtu, Path pcap, Impairment impairment, boolean trace,
+                    int queues) {
     }
 
     @Override
@@ -112,10 +121,23 @@ final class ServeCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--impair: " + e.getMessage());
         }
         linkOptions.tcpConfig(); // --cc checked here, used when the stack is made
-        return new Settings(linkOptions.tun, link.address(), link.peer(), link.mtu(), linkOptions.pcap, impairment, trace);
+        if (queues < 1 || queues > MultiQueueHost.MAX_QUEUES) {
+            throw new IllegalArgumentException("bad --queues " + queues + " — must be between 1 and "
+                    + MultiQueueHost.MAX_QUEUES + " (the kernel's limit per TUN device), e.g. --queues 2");
+        }
+        if (queues > 1 && (linkOptions.pcap != null || impairment != null || trace)) {
+            String option = linkOptions.pcap != null ? "--pcap" : impairment != null ? "--impair" : "--trace";
+            throw new IllegalArgumentException(option + " works on one queue only — drop --queues " + queues
+                    + " (or use --queues 1) to record, impair or trace");
+        }
+        return new Settings(linkOptions.tun, link.address(), link.peer(), link.mtu(), linkOptions.pcap, impairment, trace,
+                queues);
     }
 
     private int serve(Settings s) {
+        if (s.queues() > 1) {
+            return serveQueues(s);
+        }
         LinkDecorations decorations = new LinkDecorations(s.pcap(), s.impairment(), s.trace() ? out : null);
         TunHost host = TunHost.open(TunOptions.named(s.tun()).withOffload(offload), s.address(), s.peer(), s.mtu(), linkOptions.tcpConfig(), decorations.decorator());
         int code = 0;
@@ -161,6 +183,80 @@ final class ServeCommand implements Callable<Integer> {
         decorations.printCounters(out);
         out.flush();
         return code;
+    }
+
+    /**
+     * {@code --queues N} with N > 1: one stack per queue ({@link MultiQueueHost}), each with every
+     * service and its own loop thread; this thread runs queue 0's loop. A signal stops every loop;
+     * each closes its own connections gracefully; the counters printed at the end are the sum.
+     */
+    private int serveQueues(Settings s) {
+        MultiQueueHost host = MultiQueueHost.open(TunOptions.named(s.tun()).withOffload(offload), s.queues(),
+                s.address(), s.peer(), s.mtu(), linkOptions.tcpConfig());
+        int code = 0;
+        StatsServer stats = null;
+        try {
+            IperfTests iperfTests = new IperfTests();
+            for (TunHost queue : host.queues()) {
+                List<SocketStack.Listening> listening = installServices(queue, iperfTests);
+                queue.loop().addStopHook(new GracefulClose(queue.tcp(), listening));
+            }
+            stats = HostStats.serve(host.queues(), s.address(), statsSocket, err);
+            if (stats != null) {
+                out.println("tuntcp: counters: tuntcp stats --socket " + stats.path());
+            }
+            AtomicBoolean signalled = new AtomicBoolean();
+            StopSignals.install(() -> {
+                signalled.set(true);
+                host.stop(DRAIN_NANOS);
+            });
+            TunHost first = host.queue(0);
+            out.println("tuntcp: serving " + Ipv4Address.toString(s.address()) + " on " + host.name()
+                    + " (kernel side " + s.peer() + ", mtu " + first.device().mtu()
+                    + (offload ? ", offload csum+tso4" : "") + ", " + host.size() + " queues)"
+                    + ": http 80, echo 7, discard 9, chargen 19, iperf3 5201 — Ctrl-C to stop");
+            out.flush();
+            host.start("tuntcp", 1);
+            first.loop().run(); // this thread runs queue 0 until a stop has drained
+            host.stop(DRAIN_NANOS); // queue 0 may have stopped alone (its device failed): stop the rest
+            host.awaitTermination(DRAIN_NANOS + TimeUnit.SECONDS.toNanos(5), TimeUnit.NANOSECONDS);
+            if (!signalled.get()) {
+                err.println("tuntcp serve: device " + host.name() + " went away — stopping");
+                code = EXIT_SETUP;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            code = EXIT_SETUP;
+        } finally {
+            if (stats != null) {
+                stats.close();
+            }
+            host.close();
+        }
+        out.println("tuntcp: stopped; counters (sum of " + host.size() + " queues):");
+        Map<String, Long> sum = new java.util.TreeMap<>();
+        for (TunHost queue : host.queues()) {
+            queue.counters().snapshot().forEach((k, v) -> sum.merge(k, v, Long::sum));
+        }
+        for (Map.Entry<String, Long> e : sum.entrySet()) {
+            out.printf("  %-40s %d%n", e.getKey(), e.getValue());
+        }
+        out.flush();
+        return code;
+    }
+
+    /** The services of one queue's loop, sharing the iperf3 test slot with the other loops. */
+    private static List<SocketStack.Listening> installServices(TunHost host, IperfTests iperfTests) {
+        List<SocketStack.Listening> listening = new ArrayList<>();
+        for (Map.Entry<Integer, ConnectionHandlerFactory> e
+                : StandardServices.forLoop(host.counters(), host.tcp(), iperfTests).entrySet()) {
+            try {
+                listening.add(host.tcp().listen(e.getKey(), e.getValue()));
+            } catch (BindException impossible) {
+                throw new IllegalStateException("a fresh stack already listens on port " + e.getKey(), impossible);
+            }
+        }
+        return listening;
     }
 
     /**

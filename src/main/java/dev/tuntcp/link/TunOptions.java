@@ -41,6 +41,11 @@ public record TunOptions(String name, boolean multiQueue, boolean vnetHeader, bo
                 DEFAULT_MAX_PACKETS_PER_POLL);
     }
 
+    /** The same options for another name (e.g. the name the kernel gave a {@code tt%d} pattern). */
+    public TunOptions withName(String other) {
+        return new TunOptions(other, multiQueue, vnetHeader, offload, devicePath, allocator, maxPacketsPerPoll);
+    }
+
     public TunOptions withMultiQueue(boolean on) {
         return new TunOptions(name, on, vnetHeader, offload, devicePath, allocator, maxPacketsPerPoll);
     }

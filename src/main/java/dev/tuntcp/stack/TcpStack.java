@@ -30,6 +30,7 @@ public final class TcpStack implements SocketStack, AutoCloseable {
     private final Stack stack;
     private final TcpLayer tcp;
     private final WireTcpOutput output;
+    private final TransportReceiver receiver;
 
     /** Puts TCP on {@code stack}; construct on the loop's owner thread (or before the loop starts). */
     public TcpStack(Stack stack, TcpConfig config) {
@@ -48,7 +49,7 @@ public final class TcpStack implements SocketStack, AutoCloseable {
         });
         this.tcp = new TcpLayer(config.allocator(stack.alloc()), stack.timers(), stack.counters(), output);
         TcpInput input = new TcpInput(tcp);
-        stack.ipv4Input().register(PROTOCOL_TCP, new TransportReceiver() {
+        this.receiver = new TransportReceiver() {
             @Override
             public void onSegment(Ipv4Header ip, ByteBuf packet) {
                 onSegment(ip, packet, false);
@@ -64,7 +65,16 @@ public final class TcpStack implements SocketStack, AutoCloseable {
                     packet.release();
                 }
             }
-        });
+        };
+        stack.ipv4Input().register(PROTOCOL_TCP, receiver);
+    }
+
+    /**
+     * What the IPv4 layer hands TCP datagrams to on this stack (registered for protocol 6); a
+     * multi-queue host puts its steering in front of it and delivers here what this loop owns.
+     */
+    public TransportReceiver transportReceiver() {
+        return receiver;
     }
 
     public Stack stack() {

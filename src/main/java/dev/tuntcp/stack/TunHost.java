@@ -59,6 +59,16 @@ public final class TunHost implements AutoCloseable {
         productionLeakDetection();
         Counters counters = new Counters();
         TunDevice device = TunDevice.openConfigured(options, kernel, mtu, counters);
+        return onDevice(device, counters, address, kernel, tcpConfig, decorate);
+    }
+
+    /**
+     * The stack at {@code address} on an opened (and configured) {@code device} that counts into
+     * {@code counters}: one queue of a multi-queue device ({@link MultiQueueHost}) or the only one.
+     * Takes ownership of the device: if assembling fails it is closed.
+     */
+    static TunHost onDevice(TunDevice device, Counters counters, int address, PeerAddress kernel, TcpConfig tcpConfig,
+                            Function<EventLoop, UnaryOperator<LinkDevice>> decorate) {
         TunWaiter waiter = null;
         try {
             waiter = new TunWaiter(device);
@@ -118,6 +128,11 @@ public final class TunHost implements AutoCloseable {
 
     public Counters counters() {
         return counters;
+    }
+
+    /** The loop's waiter: another loop wakes this one through it after handing over a packet. */
+    TunWaiter waiter() {
+        return waiter;
     }
 
     /** Runs {@code task} on the loop and waits for it (for setup and snapshots from other threads). */

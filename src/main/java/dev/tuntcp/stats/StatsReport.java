@@ -33,6 +33,7 @@ public final class StatsReport {
         Map<String, Map<String, Long>> byEnum = new LinkedHashMap<>();
         Map<String, Long> icmp = new LinkedHashMap<>();
         Map<String, Long> other = new LinkedHashMap<>();
+        Map<String, Long> queues = new LinkedHashMap<>();
         s.counters().forEach((key, value) -> {
             int dot = key.indexOf('.');
             String type = dot < 0 ? "" : key.substring(0, dot);
@@ -41,6 +42,8 @@ public final class StatsReport {
                     && (name.startsWith("ICMP_") || name.startsWith("ECHO_"));
             if (icmpRow) {
                 icmp.put(name, value);
+            } else if (type.equals("Queue")) {
+                queues.put(name, value);
             } else if (KNOWN.containsKey(type)) {
                 byEnum.computeIfAbsent(type, t -> new LinkedHashMap<>()).put(name, value);
             } else {
@@ -64,6 +67,9 @@ public final class StatsReport {
             }
             out.add(new Group(idAndTitle[0], idAndTitle[1] + " (" + e.getKey() + ")",
                     byEnum.getOrDefault(e.getKey(), Map.of())));
+        }
+        if (!queues.isEmpty()) {
+            out.add(new Group("queues", "Per TUN queue and event loop (serve --queues)", queues));
         }
         if (!other.isEmpty()) {
             out.add(new Group("other", "Other counters", other));

@@ -2,10 +2,11 @@ package dev.tuntcp.tcp;
 
 /**
  * SipHash-2-4 (Aumasson and Bernstein, 2012), the keyed pseudo-random function used for initial
- * sequence numbers (RFC 6528 §3 asks for a keyed hash such as this) and for hash-table seeding. The
- * 12-byte form hashes a TCP 4-tuple without allocating.
+ * sequence numbers (RFC 6528 §3 asks for a keyed hash such as this), for hash-table seeding and for
+ * steering flows to event loops ({@code stack.FlowSteering}). The 12-byte form hashes a TCP
+ * 4-tuple without allocating.
  */
-final class SipHash {
+public final class SipHash {
     private SipHash() {
     }
 
@@ -26,7 +27,7 @@ final class SipHash {
      * SipHash-2-4 of the 12-byte message whose little-endian words are {@code first8} and the four
      * bytes of {@code last4}; equal to {@link #hash(long, long, byte[])} of those bytes.
      */
-    static long hash12(long k0, long k1, long first8, int last4) {
+    public static long hash12(long k0, long k1, long first8, int last4) {
         long v0 = k0 ^ 0x736f6d6570736575L;
         long v1 = k1 ^ 0x646f72616e646f6dL;
         long v2 = k0 ^ 0x6c7967656e657261L;
