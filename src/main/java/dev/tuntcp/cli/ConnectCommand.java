@@ -156,7 +156,8 @@ final class ConnectCommand implements Callable<Integer> {
             socket = TcpSocket.connect(stack, remote, port, options);
         } catch (ConnectException e) {
             if (stack.reason() == CloseReason.REFUSED) {
-                return fail(target + " refused the connection (RST) — is anything listening there?", EXIT_FAILED);
+                String how = stack.softError() != null ? stack.softError() : "RST";
+                return fail(target + " refused the connection (" + how + ") — is anything listening there?", EXIT_FAILED);
             }
             return fail("no answer from " + target + " (" + e.getMessage() + ") — check the address and that the peer is up",
                     EXIT_FAILED);

@@ -18,6 +18,7 @@ final class WatchedStack implements SocketStack {
     private final SocketStack inner;
     private final CountDownLatch ended = new CountDownLatch(1);
     private volatile ConnectionHandler.CloseReason reason;
+    private volatile String softError;
 
     WatchedStack(SocketStack inner) {
         this.inner = inner;
@@ -58,6 +59,7 @@ final class WatchedStack implements SocketStack {
 
             @Override
             public void onClosed(TcpChannel channel, CloseReason why) {
+                softError = channel.softError();
                 reason = why;
                 ended.countDown();
                 handler.onClosed(channel, why);
@@ -69,6 +71,11 @@ final class WatchedStack implements SocketStack {
     ConnectionHandler.CloseReason awaitEnd(long millis) throws InterruptedException {
         ended.await(millis, TimeUnit.MILLISECONDS);
         return reason;
+    }
+
+    /** The connection's last ICMP soft error when it ended ({@link TcpChannel#softError()}), or null. */
+    String softError() {
+        return softError;
     }
 
     /** How the connection ended, or null while it lives. */

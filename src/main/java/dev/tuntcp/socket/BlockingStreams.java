@@ -30,6 +30,8 @@ final class BlockingStreams {
     private final ByteRing outbound;
     private boolean open;
     private CloseReason closedReason;
+    /** The channel's last ICMP soft error when it closed ({@link TcpChannel#softError()}), or null. */
+    private String closedSoftError;
     private RuntimeException startFailure;
     private boolean inputEnded;
     private boolean readPaused;
@@ -61,8 +63,9 @@ final class BlockingStreams {
         return appClosed;
     }
 
-    synchronized void loopClosed(CloseReason reason) {
+    synchronized void loopClosed(CloseReason reason, String softError) {
         closedReason = reason;
+        closedSoftError = softError;
         notifyAll();
     }
 
@@ -160,7 +163,7 @@ final class BlockingStreams {
             try {
                 while (!open) {
                     if (closedReason != null) {
-                        throw SocketErrors.connectFailure(closedReason);
+                        throw SocketErrors.connectFailure(closedReason, closedSoftError);
                     }
                     if (startFailure != null) {
                         throw new SocketException("connect failed: " + startFailure.getMessage());

@@ -10,14 +10,20 @@ final class SocketErrors {
     private SocketErrors() {
     }
 
-    static IOException connectFailure(CloseReason reason) {
+    /**
+     * A failed active open; {@code softError} (or null) is the last ICMP error about it, named in the
+     * message as RFC 9293 §3.9.1.8 (MUST-47) asks, e.g. "Connection timed out (last ICMP error: host
+     * unreachable (ICMP 3/1))".
+     */
+    static IOException connectFailure(CloseReason reason, String softError) {
+        String because = softError == null ? "" : " (" + (reason == CloseReason.REFUSED ? "" : "last ICMP error: ") + softError + ")";
         switch (reason) {
             case REFUSED:
-                return new ConnectException("Connection refused");
+                return new ConnectException("Connection refused" + because);
             case TIMED_OUT:
-                return new ConnectException("Connection timed out");
+                return new ConnectException("Connection timed out" + because);
             default:
-                return new ConnectException("Connection failed: " + reason);
+                return new ConnectException("Connection failed: " + reason + because);
         }
     }
 

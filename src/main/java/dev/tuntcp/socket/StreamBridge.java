@@ -79,7 +79,7 @@ final class StreamBridge implements ConnectionHandler {
     public void onClosed(TcpChannel ch, CloseReason reason) {
         channelGone = true;
         readAfterClose = reason == CloseReason.CLOSED;
-        streams.loopClosed(reason);
+        streams.loopClosed(reason, ch.softError());
         if (readAfterClose) {
             pump();
         }

@@ -100,4 +100,14 @@ public interface TcpChannel {
     int remoteAddress();
 
     int remotePort();
+
+    /**
+     * The last ICMP error about this connection that did not end it — a "soft error" such as host
+     * unreachable or time exceeded (RFC 1122 §4.2.3.9: never a reason to abort) — in words, e.g.
+     * {@code "host unreachable (ICMP 3/1)"}, or null. RFC 9293 §3.9.1.8 (MUST-47) wants
+     * such errors reportable to the application: a connect that times out names it.
+     */
+    default String softError() {
+        return null;
+    }
 }

@@ -65,6 +65,11 @@ public final class TcpStack implements SocketStack, AutoCloseable {
                     packet.release();
                 }
             }
+
+            @Override
+            public void onIcmpError(int type, int code, int restOfHeader, ByteBuf quote, int quoteOffset, int quoteLength) {
+                tcp.onIcmpError(type, code, restOfHeader, quote, quoteOffset, quoteLength);
+            }
         };
         stack.ipv4Input().register(PROTOCOL_TCP, receiver);
     }

@@ -43,6 +43,8 @@ public final class Connection implements TcpChannel {
     int maxSndWnd;
     /** Eff.snd.MSS (RFC 9293 §3.7.1): the largest payload we send to this peer. */
     int sndMss;
+    /** The last ICMP soft error about this connection, in words ({@link #softError()}), or null. */
+    String softError;
     /** Window-scale shifts (RFC 7323); 0 until scaling is negotiated. */
     int sndWscale;
     int rcvWscale;
@@ -252,6 +254,31 @@ public final class Connection implements TcpChannel {
     /** Our FIN has been acknowledged (SND.UNA is past it). */
     boolean finAcked() {
         return finQueued && SeqNum.gt(sndUna, finSeq());
+    }
+
+    /**
+     * A Too Big message lowered {@link #sndMss} ({@link IcmpErrorArrival#tooBig}): go back to SND.UNA
+     * and send the flight again in segments of the new size, within the congestion window as it is.
+     */
+    void pathMtuReduced() {
+        switch (state) {
+            case ESTABLISHED, CLOSE_WAIT, FIN_WAIT_1, CLOSING, LAST_ACK -> {
+                if (sndUna != sndMax) {
+                    recovery.onPathMtuReduced();
+                    sndNxt = sndUna;
+                    SegmentSender.output(this, false);
+                }
+            }
+            default -> {
+                // SYN-SENT / SYN-RECEIVED: nothing but the SYN is in flight; data will use the new MSS.
+            }
+        }
+        events.deliver(this);
+    }
+
+    @Override
+    public String softError() {
+        return softError;
     }
 
     /** RCV.WND: the free space of the receive buffer, as far as the window field can express it. */

@@ -650,6 +650,25 @@ final class LossRecovery {
         return c.layer.timers();
     }
 
+    /**
+     * The path MTU shrank and the connection goes back to SND.UNA to send its flight again in smaller
+     * segments ({@link Connection#pathMtuReduced}): any recovery in progress ends without touching
+     * cwnd or ssthresh (a Too Big message is no congestion signal, RFC 1191 §6.4), lost marks are
+     * void (the go-back resends everything not SACKed), no probe is due, and Karn's rule voids the
+     * segment being timed.
+     */
+    void onPathMtuReduced() {
+        timing = false;
+        tlp.reset();
+        rack.cancelTimer();
+        segments.clearLost();
+        inRecovery = false;
+        sackRecovery = false;
+        rtoRecovery = false;
+        timeoutRetransmitPending = false;
+        dupAcks = 0;
+    }
+
     /** Stops RACK's and TLP's timers: the connection is closing or closed. */
     void cancelTimers() {
         rack.cancelTimer();

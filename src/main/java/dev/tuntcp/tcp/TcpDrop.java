@@ -108,5 +108,13 @@ public enum TcpDrop {
     /** The listener's handler factory refused (returned null or threw): the connection is reset. */
     HANDLER_REFUSED,
     /** An application callback threw: that connection alone is aborted. */
-    HANDLER_FAILED
+    HANDLER_FAILED,
+
+    // --- ICMP errors (RFC 5927) ---------------------------------------------------------------
+    /** An ICMP error quoting a segment of no connection we have (or of a listener or TIME-WAIT). */
+    ICMP_NO_CONNECTION,
+    /** An ICMP error quoting a sequence number outside SND.UNA..SND.MAX (RFC 5927 §4.1): not believed. */
+    ICMP_OUT_OF_WINDOW,
+    /** A Too Big message whose MTU would not lower the MSS (stale or forged; RFC 1191 §6.3). */
+    ICMP_TOO_BIG_IGNORED
 }

@@ -1,5 +1,6 @@
 package dev.tuntcp.tcp;
 
+import io.netty.buffer.ByteBuf;
 import dev.tuntcp.socket.ConnectionHandler;
 import dev.tuntcp.socket.ConnectionHandlerFactory;
 import dev.tuntcp.stack.Counters;
@@ -286,6 +287,14 @@ public final class TcpLayer {
             trace.segmentOut(timers.clock().nanos(), c, out, c == null ? TcpState.CLOSED : c.state);
         }
         output.send(out);
+    }
+
+    /**
+     * An ICMP error (RFC 792) about a TCP segment this layer sent: see {@link IcmpErrorArrival}. The
+     * quote — the IPv4 header we sent and at least 8 octets of TCP — is borrowed for the call.
+     */
+    public void onIcmpError(int type, int code, int restOfHeader, ByteBuf quote, int offset, int length) {
+        IcmpErrorArrival.process(this, type, code, restOfHeader, quote, offset, length);
     }
 
     void count(TcpStat stat) {

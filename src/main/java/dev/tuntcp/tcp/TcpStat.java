@@ -84,5 +84,14 @@ public enum TcpStat {
     /** Probes that were retransmissions and repaired a loss (§7.4): cwnd reduced as for a fast retransmit. */
     TLP_RECOVERIES,
     /** Congestion-window reductions undone because the retransmissions were spurious (D-SACK or Eifel). */
-    SPURIOUS_UNDOS
+    SPURIOUS_UNDOS,
+    // --- ICMP errors about our segments (RFC 9293 §3.9.2.2, RFC 1191, RFC 5927) -----------------
+    /** ICMP errors that quoted one of our TCP segments. */
+    ICMP_ERRORS_IN,
+    /** Fragmentation-needed messages that lowered a connection's MSS (path MTU discovery, RFC 1191). */
+    PATH_MTU_REDUCTIONS,
+    /** Active opens ended by protocol or port unreachable (reported as refused). */
+    ICMP_HARD_ERROR_ABORTS,
+    /** ICMP errors kept as a connection's soft error (RFC 1122 §4.2.3.9: the connection goes on). */
+    ICMP_SOFT_ERRORS
 }

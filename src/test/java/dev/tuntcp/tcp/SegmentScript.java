@@ -203,6 +203,9 @@ final class SegmentScript {
             case "retries" -> channel().setRetransmissionLimit(Integer.parseInt(w[1]));
             case "count" -> check(counters.get(TcpStat.valueOf(w[1])) == Long.parseLong(w[2]),
                     w[1] + " is " + counters.get(TcpStat.valueOf(w[1])) + ", expected " + w[2]);
+            case "icmp" -> icmp(w);
+            case "soft-error" -> check(line.substring(line.indexOf(' ') + 1).equals(String.valueOf(current().softError())),
+                    "soft error is " + current().softError());
             case "forget-iss" -> {
                 issKnown = false;
                 tsKnown = false;
@@ -215,6 +218,35 @@ final class SegmentScript {
                     throw new IllegalArgumentException("unknown script line");
                 }
             }
+        }
+    }
+
+    /**
+     * {@code icmp TYPE/CODE seq N [mtu M] [len L]}: an ICMP error arrives quoting the IPv4 header and
+     * the first 8 octets of a segment we sent with sequence number N (relative to our ISS), of L
+     * octets in all (default 1500); M fills the next-hop MTU field of "fragmentation needed".
+     */
+    private void icmp(String[] w) {
+        String[] typeCode = w[1].split("/");
+        int seq = 0;
+        int mtu = 0;
+        int length = 1500;
+        for (int i = 2; i + 1 < w.length; i += 2) {
+            switch (w[i]) {
+                case "seq" -> seq = (int) (iss + Long.parseLong(w[i + 1]));
+                case "mtu" -> mtu = Integer.parseInt(w[i + 1]);
+                case "len" -> length = Integer.parseInt(w[i + 1]);
+                default -> throw new IllegalArgumentException("icmp: unknown field " + w[i]);
+            }
+        }
+        ByteBuf quote = Unpooled.buffer(28);
+        quote.writeByte(0x45).writeByte(0).writeShort(length).writeShort(0).writeShort(0x4000) // DF
+                .writeByte(64).writeByte(6).writeShort(0).writeInt(LOCAL).writeInt(REMOTE);
+        quote.writeShort(localPort).writeShort(remotePort).writeInt(seq);
+        try {
+            layer.onIcmpError(Integer.parseInt(typeCode[0]), Integer.parseInt(typeCode[1]), mtu, quote, 0, quote.readableBytes());
+        } finally {
+            quote.release();
         }
     }
 
