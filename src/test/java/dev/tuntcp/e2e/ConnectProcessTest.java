@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tuntcp.link.Netns;
 import dev.tuntcp.testing.KernelTest;
+import dev.tuntcp.testing.RequiredTools;
+import dev.tuntcp.testing.Rfc9293;
 import dev.tuntcp.testing.TestNamespace;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -175,6 +177,25 @@ class ConnectProcessTest {
             assertEquals("tuntcp connect: 10.13.0.1:5999 refused the connection (RST) — is anything listening there?",
                     connect.stderr().strip());
             assertEquals("", connect.stdout());
+        }
+    }
+
+    /**
+     * A firewall that rejects with ICMP port unreachable instead of RST: the active open ends at once
+     * as refused (RFC 9293 SHLD-26, as Linux reports ECONNREFUSED), and the message names the ICMP
+     * error (MUST-47) rather than an RST that never came.
+     */
+    @Test
+    @Rfc9293({"SHLD-26", "MUST-47"})
+    void aConnectRejectedByIcmpPortUnreachableIsRefusedAndSaysSo(TestNamespace ns) throws Exception {
+        RequiredTools.require("nft", "nftables");
+        ns.execOk("sh", "-c", "printf '%s' 'table inet tt_reject { chain input { type filter hook input priority 0; "
+                + "tcp dport 5998 reject with icmp type port-unreachable; }; }' | nft -f -");
+        try (TuntcpProcess connect = connect(ns, KERNEL, 5998)) {
+            connect.stdin().close();
+            assertEquals(1, connect.waitFor(EXIT), connect.describe());
+            assertEquals("tuntcp connect: 10.13.0.1:5998 refused the connection (port unreachable (ICMP 3/3))"
+                    + " — is anything listening there?", connect.stderr().strip());
         }
     }
 
