@@ -312,14 +312,8 @@ class LossKernelTest {
 
     /** tcpdump of port 80 on the client's side of the router, started and listening. */
     private static TestNamespace.BackgroundProcess startCapture(TestNamespace client, String pcap) throws InterruptedException {
-        TestNamespace.BackgroundProcess capture = client.start("tcpdump", "-Z", "root", "-q", "--immediate-mode", "-U",
+        return client.startCapture("tcpdump", "-Z", "root", "-q", "--immediate-mode", "-U",
                 "-i", "ve-c", "-s", "128", "-w", pcap, "tcp", "port", "80");
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (!capture.stderr().contains("listening on")) {
-            assertTrue(capture.isAlive() && System.nanoTime() < deadline, "tcpdump did not start: " + capture.stderr());
-            Thread.sleep(50); // polling another process's output; there is nothing to wait on
-        }
-        return capture;
     }
 
     /** SIGTERM: tcpdump flushes the capture file and exits. */

@@ -99,14 +99,8 @@ class OffloadKernelTest {
 
     /** tcpdump on tt0 for 30 packets of more than 3000 bytes matching {@code filter}, bounded to 120 s. */
     private static TestNamespace.BackgroundProcess capture(TestNamespace ns, String filter) throws InterruptedException {
-        TestNamespace.BackgroundProcess capture = ns.start("timeout", "120", "tcpdump", "-n", "-l", "--immediate-mode",
+        return ns.startCapture("timeout", "120", "tcpdump", "-n", "-l", "--immediate-mode",
                 "-i", "tt0", "-c", "30", "tcp and greater 3000 and " + filter);
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (!capture.stderr().contains("listening on")) {
-            assertTrue(capture.isAlive() && System.nanoTime() < deadline, "tcpdump did not start: " + capture.stderr());
-            Thread.sleep(50); // polling another process's output; there is nothing to wait on
-        }
-        return capture;
     }
 
     private static int largestPayload(TestNamespace.BackgroundProcess capture) throws InterruptedException {

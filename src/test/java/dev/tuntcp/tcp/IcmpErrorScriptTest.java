@@ -10,17 +10,10 @@ import org.junit.jupiter.api.Test;
  */
 class IcmpErrorScriptTest {
     private static SegmentScript script() {
-        return new SegmentScript(TestAllocator.config());
+        return LossRecoveryScriptTest.script();
     }
 
-    /** MSS 1000 both ways, no options beyond it. */
-    private static final String ESTABLISHED = """
-            listen
-            < S 0:0(0) win 65535 <mss 1000>
-            > S. 0:0(0) ack 1
-            < . 1:1(0) ack 1 win 65535
-            ~ open
-            """;
+    private static final String ESTABLISHED = LossRecoveryScriptTest.ESTABLISHED;
 
     private static final String THREE_SEGMENTS_IN_FLIGHT = """
             write 3000

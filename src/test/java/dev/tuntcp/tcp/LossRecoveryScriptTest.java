@@ -12,11 +12,12 @@ import org.junit.jupiter.api.Test;
 class LossRecoveryScriptTest {
 
     /** The stack's default configuration (200 ms minimum RTO), not the script harness's 1 s. */
-    private static SegmentScript script() {
+    static SegmentScript script() {
         return new SegmentScript(TestAllocator.config());
     }
 
-    private static final String ESTABLISHED = """
+    /** Listening, the peer's MSS 1000 and no other option; established at t = 0. */
+    static final String ESTABLISHED = """
             listen
             < S 0:0(0) win 65535 <mss 1000>
             > S. 0:0(0) ack 1

@@ -110,6 +110,23 @@ public final class TestNamespace implements AutoCloseable {
      * Starts a command inside the namespace without waiting (e.g. ping or tcpdump); it is killed by
      * PID at {@link #close()} unless it finished.
      */
+    /**
+     * Starts a capture ({@code tcpdump …} in this namespace, possibly under {@code timeout}) and
+     * returns once it reports "listening on", so no packet sent afterwards is missed; fails when it
+     * dies or has not started within 20 s.
+     */
+    public BackgroundProcess startCapture(String... command) throws InterruptedException {
+        BackgroundProcess capture = start(command);
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(20).toNanos();
+        while (!capture.stderr().contains("listening on")) {
+            if (!capture.isAlive() || System.nanoTime() > deadline) {
+                throw new AssertionError("tcpdump did not start: " + capture.stderr());
+            }
+            Thread.sleep(50); // polling another process's output; there is nothing to wait on
+        }
+        return capture;
+    }
+
     public BackgroundProcess start(String... command) {
         checkOpen();
         try {
