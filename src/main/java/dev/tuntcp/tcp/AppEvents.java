@@ -10,6 +10,8 @@ import dev.tuntcp.socket.ConnectionHandler.CloseReason;
  * one handler that throws is isolated: its connection is aborted and counted, the others carry on.
  *
  * <p>Order within one delivery: onOpen, onReadable, onWritable, onClosed; nothing after onClosed.
+ * After the callbacks, an ACK the connection still owes goes out: segment arrival holds it for the
+ * application's turn so that an answer written in a callback carries it.
  */
 final class AppEvents {
     private ConnectionHandler handler;
@@ -61,6 +63,19 @@ final class AppEvents {
         return closedPending != null || closedDelivered;
     }
 
+    /** Whether {@link #deliver} would call the handler now (or a delivery is already under way). */
+    boolean pending() {
+        if (handler == null || closedDelivered) {
+            return false;
+        }
+        return delivering || openPending || readablePending || writablePending || closedPending != null;
+    }
+
+    /** True while the handler's callbacks run (a read or write from inside one). */
+    boolean delivering() {
+        return delivering;
+    }
+
     /**
      * Runs the pending callbacks on {@code c}. Re-entrant calls (a handler's own write or close) only
      * add flags; the outermost call delivers them before returning.
@@ -69,12 +84,22 @@ final class AppEvents {
         if (delivering || handler == null) {
             return;
         }
+        if (runCallbacks(c) && c.ackNow) {
+            // An ACK owed for what the application just heard of was held for its answer
+            // (SegmentSender.outputAfterArrival, UserCalls.receive); nothing carried it: send it now.
+            SegmentSender.output(c, false);
+        }
+    }
+
+    /** The callbacks of one delivery, in order; returns whether any ran. */
+    private boolean runCallbacks(Connection c) {
+        boolean ran = false;
         delivering = true;
         try {
             while (true) {
                 if (closedDelivered) {
                     openPending = readablePending = writablePending = false;
-                    return;
+                    return ran;
                 }
                 if (openPending) {
                     openPending = false;
@@ -89,8 +114,9 @@ final class AppEvents {
                     closedDelivered = true;
                     invoke(c, Callback.CLOSED);
                 } else {
-                    return;
+                    return ran;
                 }
+                ran = true;
             }
         } finally {
             delivering = false;

@@ -7,10 +7,10 @@ import dev.tuntcp.stack.Timer;
  * an ACK may wait, so that it can ride on data or cover a second segment, but "an ACK SHOULD be
  * generated for at least every second full-sized segment" and the delay "MUST be less than 0.5
  * seconds" ({@link TcpConfig#delayedAckNanos()}, 40 ms by default). Out-of-order and gap-filling
- * data, FINs and window updates are acknowledged at once by their callers (RFC 5681 §4.2 MUST; a
- * FIN at once so that the lab's four-way teardown shows the ACK of the FIN on its own, as
- * documented). An ACK owed for data rides on whatever the application sends within the delay, its
- * answer or its FIN, which then carries the ACK.
+ * data, FINs and window updates are acknowledged at once by their callers (RFC 5681 §4.2) — "at
+ * once" meaning right after the application's callbacks for the segment, so that an answer or a
+ * close written there carries the ACK (SegmentSender.outputAfterArrival). An ACK owed for data
+ * rides on whatever the application sends within the delay, its answer or its FIN.
  * Any segment that carries an ACK ends the wait ({@link #ackSent()}).
  */
 final class DelayedAck extends Timer {

@@ -96,6 +96,23 @@ final class SegmentSender {
      * arrive, so a timeout does not resend a whole window at once (cf. RFC 5681 §3.1, loss window).
      */
     static void output(Connection c, boolean force) {
+        output(c, force, false);
+    }
+
+    /**
+     * The output at the end of SEGMENT ARRIVES (RFC 9293 §3.10.7.4): data goes now, but when the
+     * application is about to hear of this segment (its text, its FIN, the open), the ACK it owes is
+     * held for the application's turn, which follows at once ({@link AppEvents#deliver}): an answer
+     * or a close within the callbacks then carries the ACK — one segment instead of two, as Linux's
+     * delayed ACK in ping-pong mode does for a FIN followed by close() — and if nothing does, the
+     * ACK goes alone right after the callbacks. No ACK waits on a timer for this: only the order
+     * changes, within the processing of the one segment.
+     */
+    static void outputAfterArrival(Connection c) {
+        output(c, false, c.events.pending());
+    }
+
+    private static void output(Connection c, boolean force, boolean holdAck) {
         switch (c.state) {
             case ESTABLISHED, CLOSE_WAIT, FIN_WAIT_1, CLOSING, LAST_ACK -> sendData(c, force);
             case SYN_RECEIVED, FIN_WAIT_2, TIME_WAIT -> {
@@ -106,7 +123,7 @@ final class SegmentSender {
                 return;
             }
         }
-        if (c.ackNow) {
+        if (c.ackNow && !holdAck) {
             sendAck(c);
         }
         armTimer(c);

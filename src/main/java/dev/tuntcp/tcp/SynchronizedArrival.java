@@ -143,7 +143,9 @@ final class SynchronizedArrival {
 
         // Seventh and eighth: the segment text and the FIN bit.
         textAndFin(c, seg, seq, dataLength, fin);
-        SegmentSender.output(c, false);
+        // "Send an acknowledgment for the FIN" (eighth) and for the text (seventh): after the
+        // application has had its turn, so that its answer can carry the ACK.
+        SegmentSender.outputAfterArrival(c);
     }
 
     /**

@@ -49,7 +49,8 @@ final class UserCalls {
      * told at once when the window can grow by at least min(half the buffer, one MSS) (the receiver's
      * side of silly-window avoidance, RFC 9293 §3.8.6.2.2) and at least doubles what was last
      * advertised (as Linux's tcp_cleanup_rbuf does), so a sender held back by a small or zero window
-     * resumes without waiting for a probe, while a wide-open window costs no extra segments.
+     * resumes without waiting for a probe, while a wide-open window costs no extra segments. Read
+     * from inside a callback, the update waits for the callbacks to end and rides on the answer.
      */
     static ByteBuf receive(Connection c, int maxBytes) {
         ByteBuf out = c.receiveBuffer.read(maxBytes, c.layer.config().allocator());
@@ -60,7 +61,11 @@ final class UserCalls {
             int threshold = Math.min(c.receiveBuffer.capacity() / 2, c.layer.config().mss());
             if (window - advertised >= threshold && window >= 2 * advertised) {
                 c.ackNow = true;
-                SegmentSender.output(c, false);
+                if (!c.events.delivering()) {
+                    SegmentSender.output(c, false);
+                }
+                // else: read from inside a callback: the update goes when the callbacks end, on the
+                // application's answer if it writes one (AppEvents.deliver), never later than that.
             }
         }
         c.events.deliver(c);

@@ -36,7 +36,8 @@ import java.util.concurrent.TimeUnit;
  * {@code readable N}, {@code var NAME N} (SND.UNA, SND.NXT relative to ISS; RCV.NXT absolute;
  * SND.WND, RCV.WND, SND.MSS, CWND, SSTHRESH, RTO.MS), {@code remote-port N}, {@code forget-iss}, {@code write-refused},
  * {@code nodelay [off]}, {@code keepalive IDLE INTERVAL PROBES | off}, {@code linger0} (socket
- * options), {@code count STAT N} (a {@link TcpStat} counter is exactly N).
+ * options), {@code count STAT N} (a {@link TcpStat} counter is exactly N), {@code app echo} (the
+ * application echoes from inside its callbacks and half-closes after the peer's FIN).
  * {@code #} starts a comment.
  */
 final class SegmentScript {
@@ -196,6 +197,10 @@ final class SegmentScript {
             case "drop" -> drop(TcpDrop.valueOf(w[1]), w.length > 2 ? Integer.parseInt(w[2].substring(1)) : 1);
             case "var" -> variable(w[1], Long.parseLong(w[2]));
             case "remote-port" -> remotePort = Integer.parseInt(w[1]);
+            case "app" -> {
+                check(w[1].equals("echo"), "the only scripted application is `app echo`");
+                echoApp = true;
+            }
             case "nodelay" -> channel().setTcpNoDelay(!(w.length > 1 && w[1].equals("off")));
             case "keepalive" -> channel().setKeepAlive(w[1].equals("off") ? KeepAlive.OFF
                     : new KeepAlive(parseDuration(w[1]), parseDuration(w[2]), Integer.parseInt(w[3])));
@@ -350,7 +355,8 @@ final class SegmentScript {
         }
         for (int i = 0; i < got.data.length; i++) {
             long offset = Integer.toUnsignedLong(got.seq - iss - 1) + i;
-            if (got.data[i] != ourByte(offset)) {
+            byte written = echoApp ? peerByte(irs + 1 + (int) offset) : ourByte(offset);
+            if (got.data[i] != written) {
                 fail("sent data differs from what was written at stream offset " + offset);
             }
         }
@@ -402,11 +408,17 @@ final class SegmentScript {
         public void onOpen(TcpChannel channel) {
             opened = (Connection) channel;
             events.add("open");
+            if (echoApp) {
+                echo(channel);
+            }
         }
 
         @Override
         public void onReadable(TcpChannel channel) {
             events.add("readable");
+            if (echoApp) {
+                echo(channel);
+            }
         }
 
         @Override
@@ -419,6 +431,24 @@ final class SegmentScript {
             events.add("closed " + reason);
         }
     };
+
+    /**
+     * {@code app echo}: what an echo service does, inside the callbacks: read everything, write it
+     * back, half-close after the peer's FIN. What it sends is the peer's own bytes.
+     */
+    private boolean echoApp;
+
+    private void echo(TcpChannel channel) {
+        ByteBuf b;
+        while ((b = channel.read(65536)) != null) {
+            read += b.readableBytes();
+            check(channel.write(b) >= 0 && !b.isReadable(), "the echo did not fit the send buffer");
+            b.release();
+        }
+        if (channel.isInputShutdown()) {
+            channel.shutdownOutput();
+        }
+    }
 
     /** The connection the script is about: the 4-tuple in use. */
     Connection current() {
