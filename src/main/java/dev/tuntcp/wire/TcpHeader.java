@@ -12,7 +12,9 @@ import io.netty.buffer.ByteBuf;
  * <p>Ownership: the view never retains or releases the buffer; the caller keeps it alive, and its
  * capacity unchanged, while the view is in use (options and checksum read it by address where Netty
  * allows). The fixed 20-byte header is read once by {@code wrap}: its getters return the values as
- * they were then, even if the buffer is written afterwards (wrap again to see changes).
+ * they were then, even if the buffer is written afterwards (wrap again to see changes). After
+ * {@link #wrap(Ipv4Header)} the options are read through the IPv4 view's own binding (not a copy of
+ * it): this view is a view of that datagram's payload, and wrapping the IPv4 view again ends it too.
  */
 public final class TcpHeader {
     /** The header without options. */
@@ -29,7 +31,9 @@ public final class TcpHeader {
     static final int CHECKSUM = 16;
     static final int URGENT_POINTER = 18;
 
-    private final ByteView view = new ByteView();
+    private final ByteView ownView = new ByteView();
+    /** {@link #ownView} after {@link #wrap(ByteBuf, int, int)}; the IPv4 header's view after {@link #wrap(Ipv4Header)}. */
+    private ByteView view = ownView;
     private ByteBuf buf;
     private int offset;
     private int segmentLength;
@@ -50,62 +54,75 @@ public final class TcpHeader {
         if (this.buf != buf) { // skip the GC write barrier when the buffer is the same
             this.buf = buf;
         }
-        this.offset = offset;
-        this.segmentLength = 0;
-        this.headerLength = 0;
-        if (offset < 0 || length < MIN_LENGTH || length > buf.writerIndex() - offset) {
-            view.bindChecked(buf);
-            clearWords();
-            return ParseError.TCP_TRUNCATED;
+        if (view != ownView) {
+            view = ownView;
         }
-        view.bind(buf);
-        return validate(length);
+        this.offset = offset;
+        if (offset < 0 || length < MIN_LENGTH || length > buf.writerIndex() - offset) {
+            ownView.bindChecked(buf);
+            return truncated();
+        }
+        ownView.bind(buf);
+        return validate(ownView, offset, length);
     }
 
-    private void clearWords() {
+    /**
+     * Wraps the payload of an IPv4 datagram already validated by {@code ip.wrap}. Its range is known
+     * to lie in the buffer, so the buffer is not inspected again, and the IPv4 view's binding is
+     * used as it is (see the class comment).
+     */
+    public ParseError wrap(Ipv4Header ip) {
+        ByteBuf b = ip.buffer();
+        if (buf != b) {
+            buf = b;
+        }
+        ByteView v = ip.view();
+        if (view != v) {
+            view = v;
+        }
+        int at = ip.payloadOffset();
+        this.offset = at;
+        int length = ip.payloadLength();
+        if (length < MIN_LENGTH) {
+            return truncated();
+        }
+        return validate(v, at, length);
+    }
+
+    private ParseError truncated() {
         word0 = 0;
         word1 = 0;
         word2 = 0;
+        return rejected(ParseError.TCP_TRUNCATED);
     }
 
-    /** Reads the fixed header (the range is known to hold 20 bytes) and checks the data offset. */
-    private ParseError validate(int length) {
-        word0 = view.i64(offset);
-        long w1 = view.i64(offset + ACK);
+    /** After a failed wrap no getter reaches past the bytes validated: no header, no options, no payload. */
+    private ParseError rejected(ParseError error) {
+        segmentLength = 0;
+        headerLength = 0;
+        return error;
+    }
+
+    /**
+     * Reads the fixed header at {@code at} (the range is known to hold 20 bytes) and checks the
+     * data offset.
+     */
+    private ParseError validate(ByteView v, int at, int length) {
+        word0 = v.i64(at);
+        long w1 = v.i64(at + ACK);
         word1 = w1;
-        word2 = view.i32(offset + CHECKSUM);
+        word2 = v.i32(at + CHECKSUM);
         int dataOffset = (int) (w1 >>> 28) & 0xf;
         if (dataOffset < 5) {
-            return ParseError.TCP_DATA_OFFSET_TOO_SMALL;
+            return rejected(ParseError.TCP_DATA_OFFSET_TOO_SMALL);
         }
         int hlen = dataOffset << 2;
         if (hlen > length) {
-            return ParseError.TCP_DATA_OFFSET_BEYOND_SEGMENT;
+            return rejected(ParseError.TCP_DATA_OFFSET_BEYOND_SEGMENT);
         }
         this.segmentLength = length;
         this.headerLength = hlen;
         return ParseError.NONE;
-    }
-
-    /**
-     * Wraps the payload of an IPv4 datagram already validated by {@code ip.wrap} (its range is known
-     * to lie in the buffer, so the buffer is not inspected again).
-     */
-    public ParseError wrap(Ipv4Header ip) {
-        if (this.buf != ip.buffer()) {
-            this.buf = ip.buffer();
-        }
-        this.offset = ip.payloadOffset();
-        this.segmentLength = 0;
-        this.headerLength = 0;
-        int length = ip.payloadLength();
-        if (length < MIN_LENGTH) {
-            view.bindChecked(buf);
-            clearWords();
-            return ParseError.TCP_TRUNCATED;
-        }
-        view.bind(ip.view());
-        return validate(length);
     }
 
     /**

@@ -58,6 +58,51 @@ class TcpHeaderTest {
         assertEquals(200, tcp.ack());
     }
 
+    /**
+     * After wrap(Ipv4Header) the options are read through the IPv4 view's binding; a following
+     * wrap(ByteBuf, …) must read its own buffer again, and each switch must see the right packet
+     * (the SYN's options in a direct buffer, the data segment's in a heap one).
+     */
+    @Test
+    void optionsFollowWhicheverWrapCameLast() {
+        LinuxFixture syn = LinuxFixture.named("01-syn");
+        LinuxFixture data = LinuxFixture.named("04-data");
+        byte[] synBytes = syn.bytes();
+        ByteBuf direct = Unpooled.directBuffer(synBytes.length).writeBytes(synBytes);
+        ByteBuf heap = data.buffer();
+        Ipv4Header ip = new Ipv4Header();
+        TcpOptions options = new TcpOptions();
+        try {
+            for (int round = 0; round < 2; round++) {
+                assertEquals(ParseError.NONE, ip.wrap(direct, 0, synBytes.length));
+                assertEquals(ParseError.NONE, tcp.wrap(ip));
+                assertEquals(ParseError.NONE, tcp.readOptions(options));
+                assertEquals(syn.number("tcp.options.mss_val"), options.mss());
+                assertTrue(options.sackPermitted());
+                assertEquals(ParseError.NONE, tcp.wrap(heap, 20, heap.readableBytes() - 20));
+                assertEquals(ParseError.NONE, tcp.readOptions(options));
+                assertEquals(false, options.hasMss());
+                assertEquals(data.number("tcp.options.timestamp.tsval"), options.tsVal() & 0xffffffffL);
+            }
+            // A datagram too short for a TCP header: truncated, and nothing past the IPv4 header is read.
+            ByteBuf shortOne = Unpooled.buffer(30).writeZero(30);
+            try {
+                Ipv4HeaderWriter.write(shortOne, 0, 0, 30, 1, true, 64, Ipv4Header.PROTOCOL_TCP, A, B);
+                assertEquals(ParseError.NONE, ip.wrap(shortOne, 0, 30));
+                assertEquals(ParseError.TCP_TRUNCATED, tcp.wrap(ip));
+                assertEquals(0, tcp.headerLength());
+                assertEquals(0, tcp.payloadLength());
+                assertEquals(ParseError.NONE, tcp.readOptions(options));
+                assertEquals(false, options.hasTimestamps());
+            } finally {
+                shortOne.release();
+            }
+        } finally {
+            direct.release();
+            heap.release();
+        }
+    }
+
     @Test
     void fewerThanTwentyBytesIsTruncated() {
         assertEquals(ParseError.TCP_TRUNCATED, tcp.wrap(buf, 0, 19));
