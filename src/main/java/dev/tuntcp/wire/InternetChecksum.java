@@ -277,6 +277,25 @@ public final class InternetChecksum {
         return (int) acc;
     }
 
+    /** The inverse of 0xffff modulo 2^64 (0xffff · this = 1 mod 2^64). */
+    private static final long INVERSE_OF_FFFF = 0xfffefffefffeffffL;
+    /** The largest quotient of a 64-bit unsigned value by 0xffff: (2^64 − 1) / 0xffff. */
+    private static final long MAX_QUOTIENT_OF_FFFF = 0x0001000100010001L;
+
+    /**
+     * Whether {@code fold(acc) == 0xffff}, i.e. whether a header carrying its checksum verifies
+     * (RFC 1071 §1: the sum of the header with its checksum is all ones). Without the fold's chain
+     * of dependent shifts and adds: the fold is congruent to {@code acc} modulo 0xffff and 0 only for
+     * 0, so it is 0xffff exactly when {@code acc} (unsigned) is a non-zero multiple of 0xffff; and
+     * for an odd divisor d, x is a multiple of d exactly when x · d⁻¹ mod 2^64 ≤ (2^64 − 1) / d
+     * (Granlund and Montgomery, "Division by invariant integers using multiplication", PLDI 1994,
+     * §9; Hacker's Delight §10-17). Subtracting one first also rejects 0: one multiply, one add,
+     * one compare.
+     */
+    public static boolean foldsToAllOnes(long acc) {
+        return Long.compareUnsigned(acc * INVERSE_OF_FFFF - 1, MAX_QUOTIENT_OF_FFFF) < 0;
+    }
+
     /**
      * RFC 1624 eqn. 3: the new checksum after one 16-bit word changes from {@code oldWord} to
      * {@code newWord}: HC' = ~(~HC + ~m + m'). Equal to recomputing the checksum, except that when

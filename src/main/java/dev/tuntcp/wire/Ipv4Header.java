@@ -32,6 +32,8 @@ public final class Ipv4Header {
     public static final int PROTOCOL_UDP = 17;
 
     static final int VERSION_IHL = 0;
+    /** Version 4 and IHL 5 in the first byte: the header without options. */
+    static final int VERSION_4_NO_OPTIONS = 0x45;
     static final int TOS = 1;
     static final int TOTAL_LENGTH = 2;
     static final int IDENTIFICATION = 4;
@@ -73,14 +75,12 @@ public final class Ipv4Header {
             this.buf = buf;
         }
         this.offset = offset;
-        this.headerLength = 0;
-        this.totalLength = 0;
         if (offset < 0 || length < MIN_LENGTH || length > buf.writerIndex() - offset) {
             view.bindChecked(buf);
             word0 = 0;
             word1 = 0;
             destination = 0;
-            return ParseError.IPV4_TRUNCATED;
+            return rejected(ParseError.IPV4_TRUNCATED);
         }
         view.bind(buf);
         long w0 = view.i64(offset);
@@ -90,44 +90,63 @@ public final class Ipv4Header {
         word1 = w1;
         destination = w2;
         int versionIhl = (int) (w0 >>> 56);
+        int total = (int) (w0 >>> 32) & 0xffff;
+        if (versionIhl == VERSION_4_NO_OPTIONS) {
+            // The usual header: version and IHL are right and 20 bytes are known to be there, so
+            // only the total length and the checksum are left to check (in the order below).
+            if (total > length) {
+                return rejected(ParseError.IPV4_TOTAL_LENGTH_BEYOND_BUFFER);
+            }
+            if (total < MIN_LENGTH) {
+                return rejected(ParseError.IPV4_TOTAL_LENGTH_BELOW_HEADER);
+            }
+            // RFC 1071: the sum over a header that carries a correct checksum is 0xffff. Summed
+            // from the words in hand as five 32-bit halves (folding 32-bit big-endian words gives
+            // the same 16-bit sum, RFC 1071 §2(B)).
+            long sum = (w0 >>> 32) + (w0 & 0xffffffffL) + (w1 >>> 32) + (w1 & 0xffffffffL) + (w2 & 0xffffffffL);
+            if (!InternetChecksum.foldsToAllOnes(sum)) {
+                return rejected(ParseError.IPV4_BAD_CHECKSUM);
+            }
+            this.headerLength = MIN_LENGTH;
+            this.totalLength = total;
+            return ParseError.NONE;
+        }
+        return validateWithOptions(offset, length, versionIhl, total);
+    }
+
+    /** The checks of {@link #wrap} for any header but version 4 with IHL 5, in the documented order. */
+    private ParseError validateWithOptions(int offset, int length, int versionIhl, int total) {
         if (versionIhl >>> 4 != 4) {
-            return ParseError.IPV4_BAD_VERSION;
+            return rejected(ParseError.IPV4_BAD_VERSION);
         }
         int ihl = versionIhl & 0x0f;
         if (ihl < 5) {
-            return ParseError.IPV4_IHL_TOO_SMALL;
+            return rejected(ParseError.IPV4_IHL_TOO_SMALL);
         }
         int hlen = ihl << 2;
         if (hlen > length) {
-            return ParseError.IPV4_IHL_BEYOND_BUFFER;
+            return rejected(ParseError.IPV4_IHL_BEYOND_BUFFER);
         }
-        int total = (int) (w0 >>> 32) & 0xffff;
         if (total > length) {
-            return ParseError.IPV4_TOTAL_LENGTH_BEYOND_BUFFER;
+            return rejected(ParseError.IPV4_TOTAL_LENGTH_BEYOND_BUFFER);
         }
         if (total < hlen) {
-            return ParseError.IPV4_TOTAL_LENGTH_BELOW_HEADER;
+            return rejected(ParseError.IPV4_TOTAL_LENGTH_BELOW_HEADER);
         }
         // RFC 1071: the sum over a header that carries a correct checksum is 0xffff.
-        if (headerSum(offset, hlen, w0, w1, w2) != 0xffff) {
-            return ParseError.IPV4_BAD_CHECKSUM;
+        if (InternetChecksum.sum(buf, offset, hlen) != 0xffff) {
+            return rejected(ParseError.IPV4_BAD_CHECKSUM);
         }
         this.headerLength = hlen;
         this.totalLength = total;
         return ParseError.NONE;
     }
 
-    /**
-     * The one's-complement sum of the header. The usual 20-byte header is summed from the words
-     * already in hand, as five 32-bit halves (folding 32-bit big-endian words gives the same 16-bit
-     * sum, RFC 1071 §2(B)); longer headers go to {@link InternetChecksum#sum}.
-     */
-    private int headerSum(int offset, int hlen, long w0, long w1, int w2) {
-        if (hlen != MIN_LENGTH) {
-            return InternetChecksum.sum(buf, offset, hlen);
-        }
-        long acc = (w0 >>> 32) + (w0 & 0xffffffffL) + (w1 >>> 32) + (w1 & 0xffffffffL) + (w2 & 0xffffffffL);
-        return InternetChecksum.fold(acc);
+    /** After a failed wrap no getter reaches past the bytes validated: no header, no payload. */
+    private ParseError rejected(ParseError error) {
+        headerLength = 0;
+        totalLength = 0;
+        return error;
     }
 
     /** The view's binding, for a transport view over the payload of this datagram. */
