@@ -33,3 +33,21 @@ tuntcp_jvm_flags_without_unsafe() {
   if [ "$major" -ge 22 ]; then flags="$flags --enable-native-access=ALL-UNNAMED"; fi
   echo "$flags"
 }
+
+# The heap tuntcp runs with when nobody sized it. Without a cap G1 on this 24 GiB machine starts at
+# 1/64 of RAM (384 MiB) and grew to 300-600 MiB RSS during throughput runs, although the stack's live
+# data is a few MiB per busy connection and 1000 idle connections add ~1 MiB (docs/benchmarks.md,
+# issue 9 "launcher heap"). Nothing is printed when the user's own options (JAVA_OPTS,
+# TUNTCP_JAVA_OPTS, or JDK_JAVA_OPTIONS, which the java launcher reads itself) size the heap: then they
+# decide. TUNTCP_DEFAULT_HEAP overrides the default; empty means the JVM's own.
+# Netty's direct memory (packet buffers) is capped by the max heap too unless -XX:MaxDirectMemorySize
+# says otherwise.
+tuntcp_default_heap="-Xms16m -Xmx256m"
+tuntcp_heap_flags() {
+  local given=" ${JAVA_OPTS:-} ${TUNTCP_JAVA_OPTS:-} ${JDK_JAVA_OPTIONS:-} "
+  case "$given" in
+    *" -Xmx"* | *" -Xms"* | *"-XX:MaxHeapSize="* | *"-XX:InitialHeapSize="* | *"-XX:MinHeapSize="* \
+      | *"-XX:MaxRAMPercentage="* | *"-XX:MaxRAM="* | *"-XX:MaxRAMFraction="*) ;;
+    *) echo "${TUNTCP_DEFAULT_HEAP-$tuntcp_default_heap}" ;;
+  esac
+}

@@ -10,8 +10,8 @@
 # stopped by PID, never by name).
 #
 # TUNTCP, if set, is the command that runs tuntcp (e.g. a test's `java … -cp … dev.tuntcp.cli.Main`);
-# otherwise target/tuntcp.jar on $JAVA_HOME's java (built first if missing), with TUNTCP_JAVA_OPTS
-# (e.g. -Xmx64m) before -jar.
+# otherwise target/tuntcp.jar on $JAVA_HOME's java (built first if missing), with the launcher's
+# default heap unless TUNTCP_JAVA_OPTS sizes it, and TUNTCP_JAVA_OPTS (e.g. -Xmx64m) before -jar.
 set -euo pipefail
 e2e_name="${1:?usage: source lib.sh NAME}"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -42,7 +42,7 @@ e2e_tuntcp_cmd() {
     echo "$TUNTCP"
   else
     [ -f "$jar" ] || (cd "$root" && mvn -q -B -DskipTests package) >&2
-    echo "$java_bin $(tuntcp_jvm_flags "$java_bin") ${TUNTCP_JAVA_OPTS:-} -jar $jar"
+    echo "$java_bin $(tuntcp_jvm_flags "$java_bin") $(tuntcp_heap_flags) ${TUNTCP_JAVA_OPTS:-} -jar $jar"
   fi
 }
 

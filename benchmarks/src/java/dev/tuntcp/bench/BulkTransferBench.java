@@ -36,7 +36,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *       segment.</li>
  * </ul>
  * {@code mtu} 1500 is plain Ethernet (MSS 1460, 1448 with timestamps); 65535 gives 64 KiB segments,
- * the in-memory counterpart of TSO/GRO super-segments on a TUN with a vnet header.
+ * the in-memory counterpart of TSO/GRO super-segments on a TUN with a vnet header. {@code receive}
+ * READ is the copying {@code TcpChannel.read}, PAYLOAD the zero-copy {@code PayloadHandler}.
  *
  * <p>Run: {@code benchmarks/jmh.sh BulkTransferBench -prof gc}.
  */
@@ -51,6 +52,10 @@ public class BulkTransferBench {
 
     @Param({"1500", "65535"})
     public int mtu;
+
+    /** How B's application takes the data ({@link InMemoryBulk.Receive}): a copying read, or lent. */
+    @Param({"READ", "PAYLOAD"})
+    public InMemoryBulk.Receive receive;
 
     /** Per-second rates JMH reports next to the operation rate. */
     @State(Scope.Thread)
@@ -72,7 +77,7 @@ public class BulkTransferBench {
     public void setUp() {
         // serve runs without leak tracking (TunHost): its records allocate by design.
         ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
-        bulk = new InMemoryBulk(mtu, PooledByteBufAllocator.DEFAULT);
+        bulk = new InMemoryBulk(mtu, PooledByteBufAllocator.DEFAULT, receive);
         bulk.transfer(CHUNK); // handshake and the first window
     }
 

@@ -3,6 +3,7 @@ package dev.tuntcp.bench;
 import dev.tuntcp.ip.Ipv4Config;
 import dev.tuntcp.link.SimLink;
 import dev.tuntcp.socket.ConnectionHandler;
+import dev.tuntcp.socket.PayloadHandler;
 import dev.tuntcp.socket.TcpChannel;
 import dev.tuntcp.stack.Counters;
 import dev.tuntcp.stack.EventLoop;
@@ -15,12 +16,17 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.net.BindException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * Two complete stacks ({@link Stack} + {@link TcpStack}: IPv4 in and out, TCP, a manual event loop)
  * back to back on a zero-delay {@link SimLink} in virtual time, with one connection from A to B's
  * port 80: A's application writes, B's reads and lets go. Used by {@link BulkTransferBench} (speed)
  * and by the in-memory allocation guard (bytes allocated per segment), so both measure one path.
+ *
+ * <p>B's reader takes data one of two ways ({@link Receive}): {@link TcpChannel#read} copies (the
+ * receive buffer, then a pooled buffer per read), or as a {@link PayloadHandler} that counts the
+ * bytes where the packet holds them, as the discard and iperf3 services do.
  *
  * <p>Owned by the thread that creates it (the manual loop's owner).
  */
@@ -34,10 +40,27 @@ public final class InMemoryBulk implements AutoCloseable {
     private final TcpStack tcpA;
     private final TcpStack tcpB;
     private final Writer writer;
-    private final Reader reader = new Reader();
+    private final Reader reader;
+    /** What {@link #transfer} waits for; a field, so waiting allocates no capturing lambda. */
+    private long target;
+    private final BooleanSupplier reached = () -> received() >= target;
+
+    /** How B's application takes the data. */
+    public enum Receive {
+        /** {@link TcpChannel#read}: copied into the receive buffer, then into a buffer per read. */
+        READ,
+        /** {@link PayloadHandler#onPayload}: counted where the packet holds it, no copy. */
+        PAYLOAD
+    }
+
+    /** As {@link #InMemoryBulk(int, ByteBufAllocator, Receive)} with {@link Receive#READ}. */
+    public InMemoryBulk(int mtu, ByteBufAllocator alloc) {
+        this(mtu, alloc, Receive.READ);
+    }
 
     /** Connects A to B over a link of {@code mtu} (MSS {@code mtu - 40}); nothing is sent yet. */
-    public InMemoryBulk(int mtu, ByteBufAllocator alloc) {
+    public InMemoryBulk(int mtu, ByteBufAllocator alloc, Receive receive) {
+        reader = receive == Receive.PAYLOAD ? new PayloadReader() : new Reader();
         loop = EventLoop.manual(new VirtualClock());
         link = SimLink.create(loop.timers(), mtu);
         TcpConfig config = new TcpConfig().mss(mtu - 40).allocator(alloc);
@@ -65,12 +88,12 @@ public final class InMemoryBulk implements AutoCloseable {
     public long transfer(long bytes) {
         Counters counters = tcpA.stack().counters();
         long segmentsBefore = counters.get(TcpStat.SEGMENTS_OUT);
-        long target = reader.received + bytes;
+        target = reader.received + bytes;
         writer.budget += bytes;
         if (writer.channel != null) {
             writer.pump();
         }
-        if (!loop.advanceUntil(() -> reader.received >= target, STALL_LIMIT_NANOS)) {
+        if (!loop.advanceUntil(reached, STALL_LIMIT_NANOS)) {
             throw new IllegalStateException("transfer stalled at " + reader.received + " of " + target
                     + " bytes; counters A " + counters.snapshot() + " B " + tcpB.stack().counters().snapshot());
         }
@@ -138,7 +161,7 @@ public final class InMemoryBulk implements AutoCloseable {
     }
 
     /** Reads everything and lets it go, counting bytes. */
-    private static final class Reader implements ConnectionHandler {
+    private static class Reader implements ConnectionHandler {
         long received;
 
         @Override
@@ -161,6 +184,16 @@ public final class InMemoryBulk implements AutoCloseable {
 
         @Override
         public void onClosed(TcpChannel ch, CloseReason reason) {
+        }
+    }
+
+    /** Counts lent payload without a copy; what waited in the receive buffer is read as before. */
+    private static final class PayloadReader extends Reader implements PayloadHandler {
+        @Override
+        public void onPayload(TcpChannel ch, ByteBuf payload) {
+            int n = payload.readableBytes();
+            payload.skipBytes(n);
+            received += n;
         }
     }
 }

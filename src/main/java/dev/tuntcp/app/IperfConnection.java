@@ -1,5 +1,6 @@
 package dev.tuntcp.app;
 
+import dev.tuntcp.socket.PayloadHandler;
 import dev.tuntcp.socket.TcpChannel;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -10,7 +11,7 @@ import io.netty.buffer.Unpooled;
  * creating its streams (it becomes a stream once its cookie matches), or a client to turn away with
  * ACCESS_DENIED (as iperf3's server does while busy: the byte is sent without reading anything).
  */
-final class IperfConnection extends PumpedHandler {
+final class IperfConnection extends PumpedHandler implements PayloadHandler {
     private static final ByteBuf DENIED =
             Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(new byte[] {IperfProtocol.ACCESS_DENIED}).asReadOnly());
 
@@ -68,6 +69,24 @@ final class IperfConnection extends PumpedHandler {
         this.session = admission.session();
         if (role == Role.STREAM_CANDIDATE) {
             cookie = new byte[IperfProtocol.COOKIE_SIZE];
+        }
+    }
+
+    /**
+     * A stream's data, and the input of a draining connection, is taken where it was received
+     * (counted, not copied); the control connection and a candidate's cookie leave it unread, to be
+     * read in {@link #pump} (PayloadHandler).
+     */
+    @Override
+    public void onPayload(TcpChannel channel, ByteBuf payload) {
+        if (isClosed()) {
+            return;
+        }
+        switch (role) {
+            case STREAM -> stream.take(payload);
+            case DRAINING -> payload.skipBytes(payload.readableBytes());
+            default -> {
+            }
         }
     }
 

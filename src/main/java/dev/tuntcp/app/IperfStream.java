@@ -50,8 +50,22 @@ final class IperfStream {
         return bytes - omitted;
     }
 
-    /** Moves what can move now; called from the stream connection's pump, on its loop. */
-    void pump(TcpChannel channel) {
+    /**
+     * In-order data lent by the stack ({@code PayloadHandler}): a receiving stream counts it, a
+     * sending one drops it; either way it is taken without a copy.
+     */
+    void take(ByteBuf payload) {
+        boolean counting = counting();
+        int n = payload.readableBytes();
+        payload.skipBytes(n);
+        if (!sends && counting) {
+            bytes += n;
+            connection.service().counters.add(IperfCounter.BYTES_RECEIVED, n);
+        }
+    }
+
+    /** Touches the session and ends the --omit seconds when they are over; true while bytes count. */
+    private boolean counting() {
         long now = session.touch(connection.service().clock);
         boolean counting = session.isCounting();
         if (counting && !omitTaken && now - session.measureStartNanos() >= 0) {
@@ -59,6 +73,12 @@ final class IperfStream {
             omitTaken = true;
             omitted = bytes;
         }
+        return counting;
+    }
+
+    /** Moves what can move now; called from the stream connection's pump, on its loop. */
+    void pump(TcpChannel channel) {
+        boolean counting = counting();
         if (!sends) {
             for (ByteBuf data; (data = channel.read(CHUNK)) != null; ) {
                 int n = data.readableBytes();

@@ -163,7 +163,9 @@ final class ServeCommand implements Callable<Integer> {
                     + (s.impairment() != null ? ", impairment " + s.impairment() : "")
                     + (s.pcap() != null ? ", recording to " + s.pcap() : "") + " — Ctrl-C to stop");
             out.flush();
-            loop.run(); // this thread becomes the loop's owner until a stop has drained
+            // The loop runs on a thread of its own (EventLoop.start: a Netty FastThreadLocalThread,
+            // which takes the allocation-free path of Netty's buffer recycler) until a stop drains.
+            awaitEnd(loop.start("tuntcp-serve"));
             if (!signalled.get()) {
                 // TunHost stops the loop itself when the device fails (e.g. deleted with ip link del).
                 err.println("tuntcp serve: device " + host.device().name() + " went away — stopping");
@@ -183,6 +185,20 @@ final class ServeCommand implements Callable<Integer> {
         decorations.printCounters(out);
         out.flush();
         return code;
+    }
+
+    private static void awaitEnd(Thread loopThread) {
+        boolean interrupted = false;
+        while (loopThread.isAlive()) {
+            try {
+                loopThread.join();
+            } catch (InterruptedException e) {
+                interrupted = true; // the loop ends through its stop signals, not through this thread
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**
@@ -261,7 +277,7 @@ final class ServeCommand implements Callable<Integer> {
 
     /**
      * The services on {@code --addr} (DESIGN §4): HTTP 80, echo 7, discard 9, chargen 19. ICMP echo
-     * is answered by the IP layer itself. Runs on this thread before it becomes the loop's owner.
+     * is answered by the IP layer itself. Runs on this thread before the loop starts.
      */
     private static List<SocketStack.Listening> installServices(TunHost host) {
         List<SocketStack.Listening> listening = new ArrayList<>();

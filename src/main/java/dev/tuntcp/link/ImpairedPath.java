@@ -19,6 +19,10 @@ import java.util.PriorityQueue;
  * corrupted packets are copied (a copy, so a sender that still holds the bytes, e.g. for
  * retransmission, never sees them change).
  *
+ * <p>A path that neither reorders nor delays by chance keeps packets in a plain FIFO (their due times
+ * only grow), and a perfect one (no loss, duplication, reordering or corruption) draws no random
+ * numbers at all: the in-memory bulk benchmark measures the stacks, not the simulated link.
+ *
  * <p>Owned by the event-loop thread that runs {@code timers}.
  */
 public final class ImpairedPath implements AutoCloseable {
@@ -47,6 +51,10 @@ public final class ImpairedPath implements AutoCloseable {
         int c = Long.compare(x.due, y.due);
         return c != 0 ? c : Long.compare(x.order, y.order);
     });
+    /** Used instead of {@link #queue} when nothing reorders: due times never decrease. */
+    private final ArrayDeque<Pending> fifo = new ArrayDeque<>(64);
+    private final boolean inOrder;
+    private final boolean perfect;
     private final ArrayDeque<Pending> pool = new ArrayDeque<>();
     private final long[] events = new long[Event.values().length];
     private final Timer deliveryTimer = new Timer() {
@@ -66,6 +74,8 @@ public final class ImpairedPath implements AutoCloseable {
         this.timers = timers;
         this.sink = sink;
         this.random = new SplitMix64(impairment.seed() * 0x9E3779B97F4A7C15L + direction + 1);
+        this.inOrder = impairment.reorder() <= 0;
+        this.perfect = inOrder && impairment.loss() <= 0 && impairment.dup() <= 0 && impairment.corrupt() <= 0;
     }
 
     public Impairment impairment() {
@@ -79,6 +89,10 @@ public final class ImpairedPath implements AutoCloseable {
             return;
         }
         events[Event.OFFERED.ordinal()]++;
+        if (perfect) {
+            enqueue(packet, timers.clock().nanos() + impairment.delayNanos());
+            return;
+        }
         // Always draw the same five numbers, so later packets' fates do not depend on this one's.
         double lossDraw = random.nextDouble();
         double corruptDraw = random.nextDouble();
@@ -121,7 +135,7 @@ public final class ImpairedPath implements AutoCloseable {
 
     /** Packets offered and not yet delivered. */
     public int inFlight() {
-        return queue.size();
+        return queue.size() + fifo.size();
     }
 
     /** Releases every packet in flight; later offers are released at once. */
@@ -130,10 +144,26 @@ public final class ImpairedPath implements AutoCloseable {
         closed = true;
         timers.cancel(deliveryTimer);
         Pending p;
-        while ((p = queue.poll()) != null) {
+        while ((p = poll()) != null) {
             p.packet.release();
             p.packet = null;
         }
+    }
+
+    private void add(Pending p) {
+        if (inOrder) {
+            fifo.addLast(p);
+        } else {
+            queue.add(p);
+        }
+    }
+
+    private Pending peek() {
+        return inOrder ? fifo.peekFirst() : queue.peek();
+    }
+
+    private Pending poll() {
+        return inOrder ? fifo.pollFirst() : queue.poll();
     }
 
     private void enqueue(ByteBuf packet, long due) {
@@ -144,8 +174,8 @@ public final class ImpairedPath implements AutoCloseable {
         p.packet = packet;
         p.due = due;
         p.order = nextOrder++;
-        queue.add(p);
-        Pending head = queue.peek();
+        add(p);
+        Pending head = peek();
         if (!deliveryTimer.isScheduled() || deliveryTimer.deadline() != head.due) {
             timers.schedule(deliveryTimer, head.due);
         }
@@ -154,15 +184,15 @@ public final class ImpairedPath implements AutoCloseable {
     private void deliverDue() {
         long now = timers.clock().nanos();
         Pending p;
-        while (!closed && (p = queue.peek()) != null && p.due - now <= 0) {
-            queue.poll();
+        while (!closed && (p = peek()) != null && p.due - now <= 0) {
+            poll();
             ByteBuf packet = p.packet;
             p.packet = null;
             pool.addFirst(p);
             events[Event.DELIVERED.ordinal()]++;
             sink.accept(packet);
         }
-        if (!closed && (p = queue.peek()) != null) {
+        if (!closed && (p = peek()) != null) {
             timers.schedule(deliveryTimer, p.due);
         }
     }

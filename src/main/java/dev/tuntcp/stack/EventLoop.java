@@ -1,5 +1,6 @@
 package dev.tuntcp.stack;
 
+import io.netty.util.concurrent.FastThreadLocalThread;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
@@ -138,9 +139,15 @@ public final class EventLoop implements Executor {
         }
     }
 
-    /** Starts a thread that runs the loop. */
+    /**
+     * Starts a thread that runs the loop: a Netty {@link FastThreadLocalThread}, on which Netty's
+     * thread-local pool cache is a field lookup instead of a {@code ThreadLocal}, and its object
+     * recycler keeps released buffers in a plain per-thread batch. On any other thread the recycler
+     * hands every released {@code PooledByteBuf} through a multi-producer queue that allocates a new
+     * chunk every 32 releases: ~5 B per packet (issue 9, "0 B per segment"; docs/benchmarks.md).
+     */
     public Thread start(String threadName) {
-        Thread t = new Thread(this::runLoop, threadName);
+        Thread t = new FastThreadLocalThread(this::runLoop, threadName);
         claim(t);
         t.start();
         return t;

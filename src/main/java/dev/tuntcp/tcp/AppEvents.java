@@ -2,6 +2,8 @@ package dev.tuntcp.tcp;
 
 import dev.tuntcp.socket.ConnectionHandler;
 import dev.tuntcp.socket.ConnectionHandler.CloseReason;
+import dev.tuntcp.socket.PayloadHandler;
+import io.netty.buffer.ByteBuf;
 
 /**
  * The application callbacks of one connection, deferred: segment processing, timers and user calls
@@ -9,12 +11,22 @@ import dev.tuntcp.socket.ConnectionHandler.CloseReason;
  * handler never runs in the middle of §3.10.7 processing, may call any {@code TcpChannel} method, and
  * one handler that throws is isolated: its connection is aborted and counted, the others carry on.
  *
- * <p>Order within one delivery: onOpen, onReadable, onWritable, onClosed; nothing after onClosed.
- * After the callbacks, an ACK the connection still owes goes out: segment arrival holds it for the
- * application's turn so that an answer written in a callback carries it.
+ * <p>Order within one delivery: onOpen, onPayload, onReadable, onWritable, onClosed; nothing after
+ * onClosed. After the callbacks, an ACK the connection still owes goes out: segment arrival holds it
+ * for the application's turn so that an answer written in a callback carries it.
+ *
+ * <p>In-order text for a {@link PayloadHandler} is lent, not copied ({@link #payload}): the
+ * segment's buffer is still alive while the delivery that follows its processing runs (the link
+ * releases the packet only after the stack returns), and whatever the handler leaves unread is
+ * copied into the receive buffer then.
  */
 final class AppEvents {
     private ConnectionHandler handler;
+    private PayloadHandler payloadHandler;
+    /** Text lent to {@link PayloadHandler#onPayload} at the next delivery (borrowed), or null. */
+    private ByteBuf payload;
+    private int payloadIndex;
+    private int payloadLength;
     private boolean openPending;
     private boolean readablePending;
     private boolean writablePending;
@@ -25,6 +37,30 @@ final class AppEvents {
 
     void handler(ConnectionHandler h) {
         this.handler = h;
+        this.payloadHandler = h instanceof PayloadHandler p ? p : null;
+    }
+
+    /**
+     * Whether in-order text may be lent to the handler instead of copied into the receive buffer:
+     * it takes payload, no text is lent already, and a delivery will follow (none is running now).
+     */
+    boolean takesPayload() {
+        return payloadHandler != null && payload == null && !delivering && !closedDelivered && closedPending == null;
+    }
+
+    /**
+     * Lends {@code [index, index + length)} of {@code data} (borrowed: alive until the delivery that
+     * follows this segment's processing) to the handler. Only when {@link #takesPayload()}.
+     */
+    void payload(ByteBuf data, int index, int length) {
+        payload = data;
+        payloadIndex = index;
+        payloadLength = length;
+    }
+
+    /** Bytes lent and not yet delivered: the receive window counts them as buffered. */
+    int payloadPending() {
+        return payload == null ? 0 : payloadLength;
     }
 
     ConnectionHandler handler() {
@@ -104,6 +140,8 @@ final class AppEvents {
                 if (openPending) {
                     openPending = false;
                     invoke(c, Callback.OPEN);
+                } else if (payload != null) {
+                    lendPayload(c);
                 } else if (readablePending) {
                     readablePending = false;
                     invoke(c, Callback.READABLE);
@@ -120,6 +158,44 @@ final class AppEvents {
             }
         } finally {
             delivering = false;
+            if (payload != null) {
+                keepPayload(c, payload, payloadIndex, payloadLength); // not delivered (closed meanwhile)
+            }
+        }
+    }
+
+    /** Calls onPayload with the lent text; what the handler leaves unread goes to the receive buffer. */
+    private void lendPayload(Connection c) {
+        ByteBuf data = payload;
+        int index = payloadIndex;
+        int length = payloadLength;
+        payload = null;
+        if (closedPending != null) {
+            return; // the connection ended (e.g. aborted in onOpen): its queues are flushed
+        }
+        int readerIndex = data.readerIndex();
+        int writerIndex = data.writerIndex();
+        int taken = 0;
+        try {
+            data.setIndex(index, index + length);
+            payloadHandler.onPayload(c, data);
+            taken = Math.min(Math.max(data.readerIndex() - index, 0), length);
+        } catch (RuntimeException | StackOverflowError e) {
+            c.handlerFailed(e);
+            return;
+        } finally {
+            data.setIndex(readerIndex, writerIndex);
+        }
+        c.payloadTaken(taken);
+        if (taken < length) {
+            keepPayload(c, data, index + taken, length - taken);
+        }
+    }
+
+    private void keepPayload(Connection c, ByteBuf data, int index, int length) {
+        payload = null;
+        if (c.keepText(data, index, length)) {
+            readablePending = true;
         }
     }
 

@@ -281,9 +281,33 @@ public final class Connection implements TcpChannel {
         return softError;
     }
 
-    /** RCV.WND: the free space of the receive buffer, as far as the window field can express it. */
+    /**
+     * RCV.WND: the free space of the receive buffer, as far as the window field can express it. Text
+     * lent to a payload handler and not yet delivered counts as buffered (if the handler leaves it
+     * unread it is copied in), so the window never offers room that is not there.
+     */
     int rcvWnd() {
-        return Math.min(receiveBuffer.free(), 65535 << rcvWscale);
+        return Math.min(receiveBuffer.free() - events.payloadPending(), 65535 << rcvWscale);
+    }
+
+    /** A payload handler read {@code n} bytes of lent text: as a read, for autotuning. */
+    void payloadTaken(int n) {
+        if (n > 0 && UserCalls.peerMaySend(this)) {
+            autotune.applicationRead(n);
+        }
+    }
+
+    /**
+     * Lent text the payload handler left unread: copied into the receive buffer (where the window
+     * kept room for it), unless the application has closed its input or the connection is gone, and
+     * then dropped like any unread data. Returns true if it was kept.
+     */
+    boolean keepText(ByteBuf data, int index, int length) {
+        if (inputClosed || state == TcpState.CLOSED) {
+            return false;
+        }
+        receiveBuffer.append(data, index, length);
+        return true;
     }
 
     /** The peer's MSS option (RFC 9293 §3.7.1: 536 when absent), clamped to what we can send. */

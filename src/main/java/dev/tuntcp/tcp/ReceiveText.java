@@ -15,7 +15,8 @@ final class ReceiveText {
     }
 
     /**
-     * Takes the text {@code [seq, seq + dataLength)} of {@code seg} (borrowed: copied here).
+     * Takes the text {@code [seq, seq + dataLength)} of {@code seg} (borrowed: copied here, or lent to
+     * a payload handler until the delivery that follows this segment, {@link AppEvents#payload}).
      * Returns true when the segment's FIN, if {@code fin}, now follows in sequence.
      */
     static boolean take(Connection c, Segment seg, int seq, int dataLength, boolean fin) {
@@ -39,7 +40,13 @@ final class ReceiveText {
             fin = false; // the FIN lies beyond the window too
         }
         boolean fillsGap = !c.outOfOrder.isEmpty();
-        if (fresh > 0) {
+        if (fresh > 0 && !fillsGap && c.receiveBuffer.size() == 0 && c.events.takesPayload()) {
+            // Nothing waits before it: lend the text to the payload handler instead of copying it
+            // (PayloadHandler; what it leaves unread is copied in after the delivery).
+            c.events.payload(seg.data, seg.dataIndex + skip, fresh);
+            c.rcvNxt += fresh;
+            c.autotune.dataReceived();
+        } else if (fresh > 0) {
             c.rcvNxt += c.receiveBuffer.append(seg.data, seg.dataIndex + skip, fresh);
             if (fillsGap) {
                 c.rcvNxt = c.outOfOrder.advance(c.receiveBuffer, c.rcvNxt);

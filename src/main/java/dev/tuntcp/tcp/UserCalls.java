@@ -72,7 +72,7 @@ final class UserCalls {
         return out;
     }
 
-    private static boolean peerMaySend(Connection c) {
+    static boolean peerMaySend(Connection c) {
         return switch (c.state) {
             case ESTABLISHED, FIN_WAIT_1, FIN_WAIT_2 -> true;
             default -> false;

@@ -5,56 +5,86 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tuntcp.bench.InMemoryBulk;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.util.ResourceLeakDetector;
+import io.netty.util.concurrent.FastThreadLocalThread;
 import java.lang.management.ManagementFactory;
-import org.junit.jupiter.api.Test;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * DESIGN §3 / issue 9: heap allocated per segment on the whole in-memory path — two complete stacks
- * (IPv4, TCP, event loop) on a zero-delay SimLink, pooled direct buffers as in {@code serve}. The
- * same harness as {@code BulkTransferBench} ({@link InMemoryBulk}); this counts the bytes this thread
- * allocates over a bulk transfer (not its speed: that is JMH's).
+ * DESIGN §3 / issue 9: no heap allocation per segment on the whole in-memory path — two complete
+ * stacks (IPv4, TCP, event loop) on a zero-delay SimLink, pooled direct buffers as in {@code serve},
+ * the receiving application reading with copies ({@code TcpChannel.read}) or lent payload
+ * ({@code PayloadHandler}). The same harness as {@code BulkTransferBench} ({@link InMemoryBulk}); this
+ * counts the bytes this thread allocates over 100 MiB (72 800 segments at MTU 1500), not its speed.
  *
- * <p>Not yet exactly 0: about 2 KB per MiB moved at MTU 1500 (2.7 B per segment) and 330 B per MiB
- * at MTU 65535 (16 segments), the same in every MiB, so it is a per-transfer cost (the harness's
- * own condition lambda is 24 B of it) plus a little per packet in flight, which JFR's allocation
- * sampling is too coarse to place; the TCP layer alone allocates nothing
- * ({@code SteadyStateAllocationTest}). In a JVM where other tests ran first, call sites they
- * polluted raise it to ~16 B per segment. The bound is 8 KiB per MiB plus 8 B per segment
- * (docs/benchmarks.md "Per-segment cost").
+ * <p>The bound is a fixed budget of {@value #BUDGET} bytes per 100 MiB, not a rate per segment: one
+ * 16-byte object per hundred segments (11.6 KB at MTU 1500) fails it. A round is judged by the best
+ * of three, because a one-off (a recompilation on a loaded machine, the pool growing a chunk) shows
+ * in one round while anything per segment shows in all of them. Measured: 0 B in steady rounds, a few
+ * hundred bytes in a first round (docs/benchmarks.md, issue 9 "0 B per segment").
+ *
+ * <p>What it took (each was found with JFR allocation events, see the docs): packet buffers reused by
+ * {@code WireTcpOutput} once the link lets go of them, so Netty's recycler — which allocates a queue
+ * chunk every 32 releases on threads that are not {@code FastThreadLocalThread}s — is not touched per
+ * packet; event loops on Netty {@code FastThreadLocalThread}s ({@code EventLoop.start}, serve), where
+ * the recycler keeps a copying reader's per-read buffers in a plain batch (on JUnit's plain thread a
+ * 64 KiB-segment reader allocated ~97 B per MiB there), so the harness runs on one too; and no
+ * capturing lambda per transfer in the harness.
  *
  * <p>Named {@code *AllocationGuardTest} so that surefire's {@code allocation-guards} execution runs it
  * in a fresh JVM: in the shared test JVM, call sites polluted by other tests defeat escape analysis.
  */
 class InMemoryBulkAllocationGuardTest {
     private static final int MIB = 1 << 20;
+    /** Bytes a 100 MiB round may allocate in all: set-up noise, nothing per segment. */
+    private static final long BUDGET = 4096;
 
-    @Test
-    void bulkTransferAllocatesAtMostAFewBytesPerSegment() {
+    @ParameterizedTest(name = "MTU {0}, receive by {1}")
+    @CsvSource({"1500, READ", "1500, PAYLOAD", "65535, READ", "65535, PAYLOAD"})
+    void bulkTransferAllocatesNothingPerSegment(int mtu, InMemoryBulk.Receive receive) throws Throwable {
+        Throwable[] failure = new Throwable[1];
+        Thread loopThread = new FastThreadLocalThread(() -> {
+            try {
+                measure(mtu, receive);
+            } catch (Throwable t) {
+                failure[0] = t;
+            }
+        }, "bulk-guard");
+        loopThread.start();
+        loopThread.join();
+        if (failure[0] != null) {
+            throw failure[0];
+        }
+    }
+
+    /** On the thread that owns both stacks' loop, as an event loop thread. */
+    private static void measure(int mtu, InMemoryBulk.Receive receive) {
         ResourceLeakDetector.Level level = ResourceLeakDetector.getLevel();
         ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED); // leak records allocate by design
-        try {
-            for (int mtu : new int[] {1500, 65535}) {
-                try (InMemoryBulk bulk = new InMemoryBulk(mtu, PooledByteBufAllocator.DEFAULT)) {
-                    for (int i = 0; i < 300; i++) {
-                        bulk.transfer(MIB); // warm up: handshake, JIT, pool caches
-                    }
-                    com.sun.management.ThreadMXBean mx =
-                            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-                    long thread = Thread.currentThread().getId();
-                    long segments = 0;
-                    long before = mx.getThreadAllocatedBytes(thread);
-                    for (int i = 0; i < 100; i++) {
-                        segments += bulk.transfer(MIB);
-                    }
-                    long allocated = mx.getThreadAllocatedBytes(thread) - before;
-                    System.out.printf("in-memory bulk, MTU %d: %d bytes allocated over %d segments (%.3f B/segment)%n",
-                            mtu, allocated, segments, (double) allocated / segments);
-                    assertTrue(segments >= 100L * MIB / (mtu - 40), "segments sent: " + segments);
-                    // 8 KiB per MiB plus 8 B per segment: a 16-byte object per segment fails it.
-                    assertTrue(allocated < 100 * 8192 + 8 * segments,
-                            allocated + " bytes allocated over 100 MiB, " + segments + " segments");
-                }
+        try (InMemoryBulk bulk = new InMemoryBulk(mtu, PooledByteBufAllocator.DEFAULT, receive)) {
+            for (int i = 0; i < 300; i++) {
+                bulk.transfer(MIB); // warm up: handshake, JIT, pool caches, receive-buffer autotuning
             }
+            com.sun.management.ThreadMXBean mx =
+                    (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+            long thread = Thread.currentThread().getId();
+            List<String> rounds = new ArrayList<>();
+            long least = Long.MAX_VALUE;
+            for (int round = 0; round < 3 && least > BUDGET; round++) {
+                long segments = 0;
+                long before = mx.getThreadAllocatedBytes(thread);
+                for (int i = 0; i < 100; i++) {
+                    segments += bulk.transfer(MIB);
+                }
+                long allocated = mx.getThreadAllocatedBytes(thread) - before;
+                assertTrue(segments >= 100L * MIB / (mtu - 40), "segments sent: " + segments);
+                rounds.add(allocated + " B over " + segments + " segments");
+                least = Math.min(least, allocated);
+            }
+            System.out.printf("in-memory bulk, MTU %d, %s: %s%n", mtu, receive, rounds);
+            assertTrue(least <= BUDGET, "bytes allocated per 100 MiB, by round: " + rounds);
         } finally {
             ResourceLeakDetector.setLevel(level);
         }

@@ -36,6 +36,8 @@ final class WirePair implements AutoCloseable {
     final TcpLayer b;
     final TcpInput inputA;
     final TcpInput inputB;
+    private final WireTcpOutput outputA;
+    private final WireTcpOutput outputB;
 
     /** Pooled packet buffers, watched by Netty's leak detector (PARANOID in the suite). */
     WirePair(TcpConfig config, Impairment impairment) {
@@ -49,8 +51,10 @@ final class WirePair implements AutoCloseable {
      */
     WirePair(TcpConfig config, Impairment impairment, ByteBufAllocator alloc) {
         link = SimLink.create(timers, 1500, impairment);
-        a = new TcpLayer(config, timers, countersA, new WireTcpOutput(alloc, link.a()::send));
-        b = new TcpLayer(config, timers, countersB, new WireTcpOutput(alloc, link.b()::send));
+        outputA = new WireTcpOutput(alloc, link.a()::send);
+        outputB = new WireTcpOutput(alloc, link.b()::send);
+        a = new TcpLayer(config, timers, countersA, outputA);
+        b = new TcpLayer(config, timers, countersB, outputB);
         inputA = new TcpInput(a);
         inputB = new TcpInput(b);
         link.a().setReceiver(p -> deliver(inputA, countersA, p));
@@ -123,5 +127,7 @@ final class WirePair implements AutoCloseable {
     @Override
     public void close() {
         link.close();
+        outputA.close(); // packet buffers kept for reuse (only when leak detection is off)
+        outputB.close();
     }
 }

@@ -73,20 +73,35 @@ class WireTcpOutputReuseTest {
     }
 
     @Test
-    void aSinkThatKeepsThePacketOwnsItAndTheNextSegmentGetsAFreshBuffer() {
+    void aPacketTheSinkStillHoldsIsNeverBuiltIntoAndIsReusedOnceItLetsGo() {
         List<ByteBuf> kept = new ArrayList<>();
         WireTcpOutput out = new WireTcpOutput(PooledByteBufAllocator.DEFAULT, kept::add);
         ByteBuf data = Unpooled.wrappedBuffer(new byte[100]);
         out.send(segment(1, data));
         out.send(segment(2, data));
-        assertNotSame(kept.get(0), kept.get(1));
+        assertNotSame(kept.get(0), kept.get(1), "a held packet's memory is not built into");
         for (ByteBuf b : kept) {
-            assertEquals(1, b.refCnt(), "only the sink's reference is left");
+            assertEquals(2, b.refCnt(), "the sink's reference and the output's, kept for reuse");
             assertEquals(20 + 20 + 100, b.readableBytes());
         }
         assertEquals(1, kept.get(0).getInt(24));
         assertEquals(2, kept.get(1).getInt(24));
-        kept.forEach(ByteBuf::release);
+
+        kept.get(1).release(); // the sink lets go of the second only
+        out.send(segment(3, data)); // the first is still held (moves to the back), so a fresh one
+        assertNotSame(kept.get(0), kept.get(2));
+        assertNotSame(kept.get(1), kept.get(2));
+        assertEquals(1, kept.get(0).getInt(24), "bytes the sink holds never change");
+        out.send(segment(4, data)); // the second is free again: built into
+        assertSame(kept.get(1), kept.get(3));
+        assertEquals(4, kept.get(3).getInt(24));
+
+        kept.get(0).release();
+        kept.get(2).release();
+        kept.get(3).release();
         out.close();
+        for (ByteBuf b : kept) {
+            assertEquals(0, b.refCnt(), "close releases the output's references");
+        }
     }
 }
