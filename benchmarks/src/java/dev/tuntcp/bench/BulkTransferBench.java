@@ -57,6 +57,14 @@ public class BulkTransferBench {
     @Param({"READ", "PAYLOAD"})
     public InMemoryBulk.Receive receive;
 
+    /**
+     * {@code false}: every segment one MSS with both checksums computed and verified (a TUN without
+     * offloads); {@code true}: the link offloads segmentation and checksums as {@code serve --offload}'s
+     * TUN device does (SimLink.createWithOffload).
+     */
+    @Param({"false", "true"})
+    public boolean offload;
+
     /** Per-second rates JMH reports next to the operation rate. */
     @State(Scope.Thread)
     @AuxCounters(AuxCounters.Type.OPERATIONS)
@@ -77,7 +85,7 @@ public class BulkTransferBench {
     public void setUp() {
         // serve runs without leak tracking (TunHost): its records allocate by design.
         ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
-        bulk = new InMemoryBulk(mtu, PooledByteBufAllocator.DEFAULT, receive);
+        bulk = new InMemoryBulk(mtu, PooledByteBufAllocator.DEFAULT, receive, offload);
         bulk.transfer(CHUNK); // handshake and the first window
     }
 

@@ -53,17 +53,27 @@ public final class InMemoryBulk implements AutoCloseable {
         PAYLOAD
     }
 
-    /** As {@link #InMemoryBulk(int, ByteBufAllocator, Receive)} with {@link Receive#READ}. */
+    /** As {@link #InMemoryBulk(int, ByteBufAllocator, Receive, boolean)}: copying reads, no offloads. */
     public InMemoryBulk(int mtu, ByteBufAllocator alloc) {
-        this(mtu, alloc, Receive.READ);
+        this(mtu, alloc, Receive.READ, false);
     }
 
-    /** Connects A to B over a link of {@code mtu} (MSS {@code mtu - 40}); nothing is sent yet. */
+    /** As {@link #InMemoryBulk(int, ByteBufAllocator, Receive, boolean)} without offloads. */
     public InMemoryBulk(int mtu, ByteBufAllocator alloc, Receive receive) {
+        this(mtu, alloc, receive, false);
+    }
+
+    /**
+     * Connects A to B over a link of {@code mtu} (MSS {@code mtu - 40}); nothing is sent yet. With
+     * {@code offload} the link acts as a TUN device with {@code serve --offload}'s offloads
+     * ({@link SimLink#createWithOffload}): 64 KiB super-segments cross whole, checksums are trusted.
+     */
+    public InMemoryBulk(int mtu, ByteBufAllocator alloc, Receive receive, boolean offload) {
         reader = receive == Receive.PAYLOAD ? new PayloadReader() : new Reader();
         loop = EventLoop.manual(new VirtualClock());
-        link = SimLink.create(loop.timers(), mtu);
-        TcpConfig config = new TcpConfig().mss(mtu - 40).allocator(alloc);
+        link = offload ? SimLink.createWithOffload(loop.timers(), mtu) : SimLink.create(loop.timers(), mtu);
+        TcpConfig config = new TcpConfig().mss(mtu - 40).allocator(alloc)
+                .segmentationOffload(link.a().segmentationOffload());
         Stack a = new Stack(loop, link.a(), new Ipv4Config(A, 24), new Counters(), alloc, 1L);
         Stack b = new Stack(loop, link.b(), new Ipv4Config(B, 24), new Counters(), alloc, 2L);
         tcpA = new TcpStack(a, config);
