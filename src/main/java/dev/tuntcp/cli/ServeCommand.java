@@ -203,7 +203,7 @@ final class ServeCommand implements Callable<Integer> {
 
     /**
      * {@code --queues N} with N > 1: one stack per queue ({@link MultiQueueHost}), each with every
-     * service and its own loop thread; this thread runs queue 0's loop. A signal stops every loop;
+     * service and its own loop thread; this thread waits for queue 0's. A signal stops every loop;
      * each closes its own connections gracefully; the counters printed at the end are the sum.
      */
     private int serveQueues(Settings s) {
@@ -232,8 +232,12 @@ final class ServeCommand implements Callable<Integer> {
                     + (offload ? ", offload csum+tso4" : "") + ", " + host.size() + " queues)"
                     + ": http 80, echo 7, discard 9, chargen 19, iperf3 5201 — Ctrl-C to stop");
             out.flush();
-            host.start("tuntcp", 1);
-            first.loop().run(); // this thread runs queue 0 until a stop has drained
+            // Every queue's loop on a thread of its own (EventLoop.start: a FastThreadLocalThread,
+            // Netty's allocation-free recycler path); this thread waits for queue 0 to drain.
+            host.start("tuntcp", 0);
+            while (!first.loop().awaitTermination(1, TimeUnit.HOURS)) {
+                // serving
+            }
             host.stop(DRAIN_NANOS); // queue 0 may have stopped alone (its device failed): stop the rest
             host.awaitTermination(DRAIN_NANOS + TimeUnit.SECONDS.toNanos(5), TimeUnit.NANOSECONDS);
             if (!signalled.get()) {
