@@ -19,6 +19,26 @@ import io.netty.buffer.ByteBufAllocator;
  * Closing the stack closes the link.
  */
 public final class Stack implements AutoCloseable {
+    /**
+     * Told when the packets of one poll of the link start and stop arriving (TCP sends one cumulative
+     * ACK per connection per batch, {@code TcpLayer#beginInputBatch}).
+     */
+    public interface InputBatch {
+        void started();
+
+        void ended();
+    }
+
+    private static final InputBatch NO_BATCH = new InputBatch() {
+        @Override
+        public void started() {
+        }
+
+        @Override
+        public void ended() {
+        }
+    };
+
     private final EventLoop loop;
     private final LinkDevice link;
     private final Counters counters;
@@ -27,6 +47,7 @@ public final class Stack implements AutoCloseable {
     private final FragmentReassembler reassembler;
     private final Ipv4Output ipv4Output;
     private final Ipv4Input ipv4Input;
+    private InputBatch inputBatch = NO_BATCH;
 
     /**
      * Wires {@code link} (which this stack now owns) to a new IPv4 layer with address {@code config}.
@@ -46,7 +67,23 @@ public final class Stack implements AutoCloseable {
         this.ipv4Output = new Ipv4Output(link, config, counters, alloc, ids);
         this.ipv4Input = new Ipv4Input(config, ipv4Output, reassembler, counters, IcmpRateLimiter.defaults(loop.clock()));
         link.setReceiver(ipv4Input);
-        loop.addPoller(link::poll);
+        loop.addPoller(this::pollLink);
+    }
+
+    /** Reads what the link has, as one input batch. */
+    private int pollLink() {
+        InputBatch batch = inputBatch;
+        batch.started();
+        try {
+            return link.poll();
+        } finally {
+            batch.ended();
+        }
+    }
+
+    /** Sets who hears of each input batch (one; the transport layer). Loop thread only. */
+    public void inputBatch(InputBatch batch) {
+        this.inputBatch = batch == null ? NO_BATCH : batch;
     }
 
     public EventLoop loop() {

@@ -49,6 +49,18 @@ public final class TcpStack implements SocketStack, AutoCloseable {
         });
         this.tcp = new TcpLayer(config.allocator(stack.alloc()), stack.timers(), stack.counters(), output);
         TcpInput input = new TcpInput(tcp);
+        TcpLayer layer = this.tcp;
+        stack.inputBatch(new Stack.InputBatch() {
+            @Override
+            public void started() {
+                layer.beginInputBatch();
+            }
+
+            @Override
+            public void ended() {
+                layer.endInputBatch();
+            }
+        });
         this.receiver = new TransportReceiver() {
             @Override
             public void onSegment(Ipv4Header ip, ByteBuf packet) {

@@ -81,6 +81,8 @@ public final class Connection implements TcpChannel {
     boolean inputClosed;
     /** An ACK must go out even if there is no data to carry it. */
     boolean ackNow;
+    /** Listed in the layer's input batch: an ACK for in-order data waits for the batch's end. */
+    boolean batchAckOwed;
     /** TCP_NODELAY: Nagle's algorithm off for this connection ({@link SendPolicy}). */
     boolean noDelay;
     /** The end of the last data segment sent shorter than the MSS (Linux's snd_sml), for Nagle. */

@@ -12,6 +12,15 @@ import dev.tuntcp.stack.Timer;
  * close written there carries the ACK (SegmentSender.outputAfterArrival). An ACK owed for data
  * rides on whatever the application sends within the delay, its answer or its FIN.
  * Any segment that carries an ACK ends the wait ({@link #ackSent()}).
+ *
+ * <p>Inside an input batch ({@link TcpLayer#beginInputBatch}: every packet one poll of the link read)
+ * the "every second full-sized segment" ACK waits for the end of the batch and then covers all of
+ * it — one cumulative ACK per connection per batch, which is what Linux's receiver sends for a GRO
+ * aggregate and what RFC 5681 §4.2 leaves room for ("SHOULD", and stretch ACKs are its known
+ * consequence; RFC 9293 §3.8.6.3 says the same). Bounded: once {@link #batchAckLimit()} octets are
+ * unacknowledged the ACK goes at once, as GRO aggregates stop at 64 KiB, so a sender's ACK clock
+ * never waits on a long batch. Out-of-order and gap-filling data, duplicates and FINs are still
+ * acknowledged at once by their callers.
  */
 final class DelayedAck extends Timer {
     private final Connection c;
@@ -19,6 +28,8 @@ final class DelayedAck extends Timer {
     private int unacknowledged;
     /** Our estimate of the peer's full-sized segment: the largest seen (Linux's rcv_mss). */
     private int rcvMss = TcpLayer.DEFAULT_SND_MSS;
+    /** The largest stretch of a batch ACK: a GRO aggregate's 64 KiB. */
+    static final int MAX_BATCH_ACK = 65535;
 
     DelayedAck(Connection c) {
         this.c = c;
@@ -36,10 +47,32 @@ final class DelayedAck extends Timer {
         // segment" and also a full segment followed by a short one, the end of a sender's burst:
         // holding that ACK for the delay would let the sender's tail loss probe (RFC 8985 §7.2, PTO
         // about 2·SRTT when two segments are out) fire first and retransmit data that arrived.
-        if (delay == 0 || unacknowledged > rcvMss) {
+        if (delay == 0) {
             c.ackNow = true;
+        } else if (unacknowledged > rcvMss) {
+            if (unacknowledged >= batchAckLimit() || !c.layer.deferAckToBatchEnd(c)) {
+                c.ackNow = true;
+            }
         } else if (!isScheduled()) {
             c.layer.timers().scheduleIn(this, delay);
+        }
+    }
+
+    /**
+     * How many unacknowledged octets a batch may gather before its ACK goes at once: 64 KiB, and at
+     * most a quarter of the receive buffer, so that a small window still sees ACKs during a batch.
+     */
+    private int batchAckLimit() {
+        return Math.min(MAX_BATCH_ACK, c.receiveBuffer.capacity() / 4);
+    }
+
+    /**
+     * The end of an input batch: the ACK deferred by {@link #dataReceived} goes now, unless a segment
+     * sent meanwhile (data, a duplicate ACK) carried it already.
+     */
+    void batchEnded() {
+        if (unacknowledged > rcvMss) {
+            c.ackNow = true;
         }
     }
 

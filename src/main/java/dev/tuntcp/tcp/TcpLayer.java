@@ -36,6 +36,11 @@ public final class TcpLayer {
     private final SynCookies synCookies;
     private final Listener[] listeners = new Listener[65536];
     private final Segment outScratch = new Segment();
+    /** Inside {@link #beginInputBatch}: ACKs for in-order data wait for {@link #endInputBatch}. */
+    private boolean inputBatch;
+    /** Connections owing an ACK at the end of the batch, each once ({@link Connection#batchAckOwed}). */
+    private Connection[] batchAcks = new Connection[8];
+    private int batchAckCount;
     private TcpTraceListener trace;
     private int nextEphemeral;
 
@@ -153,6 +158,51 @@ public final class TcpLayer {
     public void input(Segment segment) {
         count(TcpStat.SEGMENTS_IN);
         SegmentArrival.onSegment(this, segment);
+    }
+
+    /**
+     * Starts an input batch: the packets one poll of the link read arrive next. Until
+     * {@link #endInputBatch} the ACK that in-order data owes every second full-sized segment waits,
+     * so each connection sends one cumulative ACK for the batch ({@link DelayedAck}). Whoever calls
+     * this must call {@link #endInputBatch} when the batch is over, before timers run or the loop
+     * sleeps.
+     */
+    public void beginInputBatch() {
+        inputBatch = true;
+    }
+
+    /** Ends the input batch: every connection that deferred an ACK in it sends one now. */
+    public void endInputBatch() {
+        inputBatch = false;
+        for (int i = 0; i < batchAckCount; i++) {
+            Connection c = batchAcks[i];
+            batchAcks[i] = null;
+            c.batchAckOwed = false;
+            c.delayedAck.batchEnded();
+            if (c.ackNow) {
+                SegmentSender.output(c, false); // data that is ready carries the ACK; else a pure ACK
+                c.events.deliver(c);
+            }
+        }
+        batchAckCount = 0;
+    }
+
+    /**
+     * Inside an input batch, notes that {@code c} owes an ACK at its end and returns true; outside
+     * one returns false (the ACK goes at once).
+     */
+    boolean deferAckToBatchEnd(Connection c) {
+        if (!inputBatch) {
+            return false;
+        }
+        if (!c.batchAckOwed) {
+            if (batchAckCount == batchAcks.length) {
+                batchAcks = Arrays.copyOf(batchAcks, batchAcks.length * 2); // grows once, to the busiest batch
+            }
+            batchAcks[batchAckCount++] = c;
+            c.batchAckOwed = true;
+        }
+        return true;
     }
 
     // --- lookups (STATUS, tests, the stack's shutdown) -----------------------------------------------

@@ -144,6 +144,57 @@ class ReceiveSideScriptTest {
     }
 
     @Test
+    void aBatchOfInOrderSegmentsGetsOneCumulativeAckAndOutOfOrderDataStillAnImmediateOne() {
+        delayedAcks().run(ESTABLISHED + """
+                # four full segments read by one poll: one ACK for all of them, at the batch's end
+                batch
+                < P. 1:1461(1460) ack 1
+                < P. 1461:2921(1460) ack 1
+                < P. 2921:4381(1460) ack 1
+                < P. 4381:5841(1460) ack 1
+                end-batch
+                > . 1:1(0) ack 5841
+                +40ms
+                count DELAYED_ACKS 0
+                # inside a batch, out-of-order data is acknowledged at once, and so is the gap fill
+                batch
+                < P. 7301:8761(1460) ack 1
+                > . 1:1(0) ack 5841
+                < P. 5841:7301(1460) ack 1
+                > . 1:1(0) ack 8761
+                < P. 8761:10221(1460) ack 1
+                < P. 10221:11681(1460) ack 1
+                end-batch
+                > . 1:1(0) ack 11681
+                # a batch with one short segment: the delayed ACK's timer, as outside a batch
+                batch
+                < P. 11681:11781(100) ack 1
+                end-batch
+                +40ms
+                > . 1:1(0) ack 11781
+                count DELAYED_ACKS 1
+                read 11780
+                """);
+    }
+
+    @Test
+    void aLongBatchStillAcknowledgesEvery64KiB() {
+        StringBuilder script = new StringBuilder(ESTABLISHED).append("batch\n");
+        int seq = 1;
+        for (int i = 0; i < 46; i++) {
+            script.append("< P. ").append(seq).append(':').append(seq + 1460).append("(1460) ack 1\n");
+            seq += 1460;
+            if (i == 44) {
+                // 45 segments: 65 700 octets, past the 64 KiB a GRO aggregate may hold
+                script.append("> . 1:1(0) ack ").append(seq).append('\n');
+            }
+        }
+        // the 46th alone is less than two segments' worth: it waits for the delayed-ACK timer
+        script.append("end-batch\n+40ms\n> . 1:1(0) ack ").append(seq).append("\nread ").append(seq - 1).append('\n');
+        delayedAcks().run(script.toString());
+    }
+
+    @Test
     void theDelayedAckRidesOnTheAnswer() {
         delayedAcks().run(ESTABLISHED + """
                 < P. 1:11(10) ack 1

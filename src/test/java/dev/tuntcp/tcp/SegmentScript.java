@@ -38,6 +38,9 @@ import java.util.concurrent.TimeUnit;
  * {@code nodelay [off]}, {@code keepalive IDLE INTERVAL PROBES | off}, {@code linger0} (socket
  * options), {@code count STAT N} (a {@link TcpStat} counter is exactly N), {@code app echo} (the
  * application echoes from inside its callbacks and half-closes after the peer's FIN).
+ * options), {@code count STAT N} (a {@link TcpStat} counter is exactly N), {@code batch} /
+ * {@code end-batch} (the inbound lines between them are one input batch, as one poll of a link
+ * reads them: {@link TcpLayer#beginInputBatch}).
  * {@code #} starts a comment.
  */
 final class SegmentScript {
@@ -211,6 +214,14 @@ final class SegmentScript {
             case "icmp" -> icmp(w);
             case "soft-error" -> check(line.substring(line.indexOf(' ') + 1).equals(String.valueOf(current().softError())),
                     "soft error is " + current().softError());
+            case "batch" -> {
+                expectNothingPending();
+                layer.beginInputBatch();
+            }
+            case "end-batch" -> {
+                expectNothingPending();
+                layer.endInputBatch();
+            }
             case "forget-iss" -> {
                 issKnown = false;
                 tsKnown = false;
