@@ -19,8 +19,10 @@ import dev.tuntcp.stack.Timer;
  * aggregate and what RFC 5681 §4.2 leaves room for ("SHOULD", and stretch ACKs are its known
  * consequence; RFC 9293 §3.8.6.3 says the same). Bounded: once {@link #batchAckLimit()} octets are
  * unacknowledged the ACK goes at once, as GRO aggregates stop at 64 KiB, so a sender's ACK clock
- * never waits on a long batch. Out-of-order and gap-filling data, duplicates and FINs are still
- * acknowledged at once by their callers.
+ * never waits on a long batch. A batch that leaves one full-sized segment unacknowledged ACKs it at
+ * its end too, rather than after the delay (see {@link #dataReceived}); short segments alone still
+ * wait, so that the ACK of a request rides on its answer. Out-of-order and gap-filling data,
+ * duplicates and FINs are still acknowledged at once by their callers.
  */
 final class DelayedAck extends Timer {
     private final Connection c;
@@ -53,6 +55,11 @@ final class DelayedAck extends Timer {
             if (unacknowledged >= batchAckLimit() || !c.layer.deferAckToBatchEnd(c)) {
                 c.ackNow = true;
             }
+        } else if (unacknowledged == rcvMss && c.layer.deferAckToBatchEnd(c)) {
+            // One full-sized segment in a batch: ACK it when the batch ends, not after the delay.
+            // The queue was empty then, so the sender's burst has ended here; a sender with more
+            // than one segment out probes after 2·SRTT, not after our 40 ms (RFC 8985 §7.2 adds
+            // WCDelAckT only for a single segment in flight), and would retransmit what arrived.
         } else if (!isScheduled()) {
             c.layer.timers().scheduleIn(this, delay);
         }
@@ -71,7 +78,7 @@ final class DelayedAck extends Timer {
      * sent meanwhile (data, a duplicate ACK) carried it already.
      */
     void batchEnded() {
-        if (unacknowledged > rcvMss) {
+        if (unacknowledged >= rcvMss) {
             c.ackNow = true;
         }
     }

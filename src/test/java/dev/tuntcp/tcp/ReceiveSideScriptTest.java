@@ -166,14 +166,19 @@ class ReceiveSideScriptTest {
                 < P. 10221:11681(1460) ack 1
                 end-batch
                 > . 1:1(0) ack 11681
+                # a batch with one full segment: acknowledged when the batch ends, not 40 ms later
+                batch
+                < P. 11681:13141(1460) ack 1
+                end-batch
+                > . 1:1(0) ack 13141
                 # a batch with one short segment: the delayed ACK's timer, as outside a batch
                 batch
-                < P. 11681:11781(100) ack 1
+                < P. 13141:13241(100) ack 1
                 end-batch
                 +40ms
-                > . 1:1(0) ack 11781
+                > . 1:1(0) ack 13241
                 count DELAYED_ACKS 1
-                read 11780
+                read 13240
                 """);
     }
 
@@ -189,8 +194,9 @@ class ReceiveSideScriptTest {
                 script.append("> . 1:1(0) ack ").append(seq).append('\n');
             }
         }
-        // the 46th alone is less than two segments' worth: it waits for the delayed-ACK timer
-        script.append("end-batch\n+40ms\n> . 1:1(0) ack ").append(seq).append("\nread ").append(seq - 1).append('\n');
+        // the 46th, one full segment after that ACK, is acknowledged when the batch ends
+        script.append("end-batch\n> . 1:1(0) ack ").append(seq).append("\n+40ms\ncount DELAYED_ACKS 0\nread ")
+                .append(seq - 1).append('\n');
         delayedAcks().run(script.toString());
     }
 
