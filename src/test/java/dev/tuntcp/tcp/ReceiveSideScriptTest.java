@@ -144,6 +144,7 @@ class ReceiveSideScriptTest {
     }
 
     @Test
+    @Rfc9293({"MUST-58", "MUST-59"})
     void aBatchOfInOrderSegmentsGetsOneCumulativeAckAndOutOfOrderDataStillAnImmediateOne() {
         delayedAcks().run(ESTABLISHED + """
                 # four full segments read by one poll: one ACK for all of them, at the batch's end
