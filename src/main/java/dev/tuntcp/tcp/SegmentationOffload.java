@@ -65,13 +65,19 @@ final class SegmentationOffload {
     }
 
     /**
-     * Marks {@code out}, about to carry {@code length} octets of data, as a super-segment to be cut
-     * into pieces of the MSS ({@link Segment#segmentSize}) when it holds more than one MSS; counted.
+     * Marks {@code out}, about to carry {@code length} octets of data, for the offloading link
+     * ({@link Segment#segmentSize} = the MSS): a super-segment when it holds more than one MSS
+     * (counted), else one segment whose checksum the link completes. With an offloading link every
+     * data segment goes that way: the kernel then neither needs our checksum over up to 64 KiB (at
+     * --mtu 65520 every segment is that long) nor verifies it again (a CHECKSUM_PARTIAL packet from
+     * a TUN is trusted, as from any device that computes checksums). Without offload: unmarked.
      */
     static void mark(Connection c, Segment out, int length) {
         if (length > c.sndMss) {
             out.segmentSize = c.sndMss;
             c.layer.count(TcpStat.SUPER_SEGMENTS_OUT);
+        } else if (length > 0 && c.layer.config().segmentationOffload() > MAX_HEADERS) {
+            out.segmentSize = c.sndMss;
         } else {
             out.segmentSize = 0;
         }

@@ -63,8 +63,9 @@ public final class WireTcpOutput implements TcpOutput {
                 .urgentPointer(s.urgentPointer)
                 .options(fillOptions(s))
                 .payload(s.data, s.dataIndex, s.dataLength)
-                // A super-segment's checksums are computed per piece, by the kernel or in software.
-                .partialChecksum(superSegment(s));
+                // A segment for an offloading link (a super-segment, or one segment: SegmentationOffload
+                // .mark) leaves the checksum to it: computed per piece, by the kernel or in software.
+                .partialChecksum(leftToOffload(s));
         ByteBuf packet = packetBuffer(builder.length());
         try {
             builder.write(packet);
@@ -88,15 +89,15 @@ public final class WireTcpOutput implements TcpOutput {
     }
 
     private void deliver(Segment s, ByteBuf packet) {
-        if (superSegment(s)) {
+        if (leftToOffload(s)) {
             sink.sendSegmented(packet, s.segmentSize); // a super-segment (SegmentationOffload)
         } else {
             sink.send(packet);
         }
     }
 
-    private static boolean superSegment(Segment s) {
-        return s.segmentSize > 0 && s.dataLength > s.segmentSize;
+    private static boolean leftToOffload(Segment s) {
+        return s.segmentSize > 0 && s.dataLength > 0;
     }
 
     /**
