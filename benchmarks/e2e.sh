@@ -28,6 +28,7 @@
 # environment:
 #   E2E_SECONDS (10), E2E_CONNS (2000), E2E_IDLE (1000), E2E_RTT_COUNT (20000), E2E_MTUS ("1500 65520"),
 #   E2E_SYSTEMS ("tuntcp kernel pasta slirp4netns"; kernel is always measured),
+#   E2E_ROWS ("iperf conns rtt idle": which measurements, with their warm-ups; e.g. E2E_ROWS=conns),
 #   TUNTCP_SERVE_ARGS   extra flags for `tuntcp serve` (e.g. offload or fast-path switches),
 #   TUNTCP_JAVA_OPTS    JVM options for the stack's JVM (e.g. "-Xmx64m"; not with TUNTCP),
 #   TUNTCP              the command that runs tuntcp (default: target/tuntcp.jar on $JAVA_HOME's java),
@@ -39,6 +40,7 @@ source "$here/lib.sh" e2e-bench
 seconds="${E2E_SECONDS:-10}"; conns="${E2E_CONNS:-2000}"; idle="${E2E_IDLE:-1000}"
 rtt_count="${E2E_RTT_COUNT:-20000}"; mtus="${E2E_MTUS:-1500 65520}"
 systems=" ${E2E_SYSTEMS:-tuntcp kernel pasta slirp4netns} kernel "
+rows=" ${E2E_ROWS:-iperf conns rtt idle} "
 report_dir="$out"
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -55,10 +57,11 @@ gcc $cc_flags -o "$out/tcpbench" "$here/tcpbench.c" || e2e_fail "cannot build tc
 bench="$out/tcpbench"
 serve_args="${TUNTCP_SERVE_ARGS:-}"
 wants() { [[ "$systems" == *" $1 "* ]]; }
+row() { [[ "$rows" == *" $1 "* ]]; }
 if wants tuntcp; then tuntcp=$(e2e_tuntcp_cmd); fi
 
 n_mtus=$(echo "$mtus" | wc -w)
-deadline=$(( 120 + n_mtus * (10 * (seconds + 20) + 3 * conns / 100 + rtt_count / 200 + idle / 20 + 180) ))
+deadline=$(( 120 + n_mtus * (10 * (seconds + 20) + 15 * conns / 100 + rtt_count / 200 + idle / 20 + 180) ))
 # The whole run is bounded: past the deadline the script stops itself (and cleans up).
 # (Its own output goes nowhere, so a pipe reading ours ends with us; SIGTERM ends it and its sleep.)
 (
@@ -82,6 +85,56 @@ iperf() {
 # conns NS HOST: connections per second against HOST:7.
 conns_per_second() {
   ip netns exec "$1" "$bench" conns "$2" 7 "$conns" | awk '{ print $6 }' | grep . || e2e_fail "tcpbench conns $2 in $1 failed"
+}
+# loop_thread_usage PID: "CPU-ticks voluntary-switches" of serve's event-loop thread (tuntcp-serve) in
+# the JVM that PID is or started; loop_per_connection BEFORE AFTER prints them per connection of the
+# conns row: CPU per connection is a figure the load hardly moves, and the voluntary switches say how
+# often the loop slept in poll(2) and had to be woken (issue 9, "connections per second").
+loop_thread_usage() {
+  local jvm t
+  jvm=$(pgrep -P "$1" java || echo "$1")
+  for t in /proc/"$jvm"/task/*; do
+    [ "$(cat "$t/comm" 2>/dev/null)" = tuntcp-serve ] || continue
+    echo "$(awk '{ print $14 + $15 }' "$t/stat") $(awk '/^voluntary_ctxt_switches/ { print $2 }' "$t/status") $(awk '{ print $14 + $15 }' "/proc/$jvm/stat")"
+    return
+  done
+  echo "0 0 0"
+}
+loop_per_connection() {
+  local t0 s0 j0 t1 s1 j1
+  read -r t0 s0 j0 <<< "$1"; read -r t1 s1 j1 <<< "$2"
+  awk -v t=$((t1 - t0)) -v s=$((s1 - s0)) -v j=$((j1 - j0)) -v hz="$(getconf CLK_TCK)" -v n="$conns" \
+      'BEGIN { printf "             tuntcp per connection: loop thread %.1f µs CPU, %.2f sleeps in poll(2); whole JVM %.1f µs CPU\n", t / hz / n * 1e6, s / n, j / hz / n * 1e6 }'
+}
+# jit_ticks PID: CPU ticks the JIT compiler threads of the JVM that PID is (or started) have used.
+jit_ticks() {
+  local jvm t sum=0
+  jvm=$(pgrep -P "$1" java || echo "$1")
+  for t in /proc/"$jvm"/task/*; do
+    case "$(cat "$t/comm" 2>/dev/null)" in
+      "C1 CompilerThre"* | "C2 CompilerThre"*) sum=$((sum + $(awk '{ print $14 + $15 }' "$t/stat" 2>/dev/null || echo 0))) ;;
+    esac
+  done
+  echo "$sum"
+}
+# warm_connections NS PID: tuntcp's warm-up for the conns row, run right before it: batches of
+# connections until a batch leaves the JIT compilers idle (at most 1 tick, 10 ms, of their CPU), at
+# least 3 and at most 12 batches of min(E2E_CONNS, 2000). A connection runs its set-up and teardown
+# code once, so C2 compiles those paths only after thousands of connections, and on two loaded vCPUs
+# it was still compiling after a fixed 6000: the measured row then cost the JVM 75–130 µs of CPU per
+# connection against the loop thread's 50–60 — the compiler beside the loop, competing for the two
+# cores with the client (docs/benchmarks.md, issue 9, session 5 "wake"). The kernel has nothing to
+# warm; this measures the stack in its steady state, as the throughput rows do after their warm-up.
+warm_connections() {
+  local batch=$(( conns < 2000 ? conns : 2000 )) n=0 c0 c1
+  while :; do
+    c0=$(jit_ticks "$2")
+    ip netns exec "$1" "$bench" conns 10.13.0.2 7 "$batch" > /dev/null || e2e_fail "warm-up connections failed"
+    c1=$(jit_ticks "$2"); n=$((n + 1))
+    if [ "$n" -ge 3 ] && [ $((c1 - c0)) -le 1 ]; then break; fi
+    if [ "$n" -ge 12 ]; then echo "  (the JIT was still compiling after 12 batches of $batch connections)"; break; fi
+  done
+  echo "  warmed up with $n × $batch connections"
 }
 # rtt NS HOST: "p50 p99" in µs against HOST:7.
 round_trip() {
@@ -127,6 +180,12 @@ outer_ns() {
 # The kernel reference: client namespace c, server namespace k, one veth pair (MTU set per section).
 ns_c="tt-e2e-$tag-c"; ns_k="tt-e2e-$tag-k"
 e2e_netns "$ns_c"; e2e_netns "$ns_k"
+# Every connection of the conns rows (and their warm-up, up to 24 000) leaves a TIME-WAIT socket in
+# the client's namespace for 60 s; once they hold most of the default range's even ports, connect(2)
+# spends milliseconds searching (measured over veth: 3000 connections took 0.1 s of system time with
+# up to 12 000 TIME-WAITs, 5.3 s with 21 000). Both client namespaces get the widest range.
+wide_ports() { ip netns exec "$1" sysctl -q -w net.ipv4.ip_local_port_range="1024 65535"; }
+wide_ports "$ns_c"
 e2e_veth "$ns_c" ve-c 10.14.0.1/24 "$ns_k" ve-k 10.14.0.2/24
 ip netns exec "$ns_k" timeout "$deadline" iperf3 -s -B 10.14.0.2 > "$out/iperf-s-kernel.log" 2>&1 &
 e2e_track $!
@@ -142,7 +201,7 @@ for mtu in $mtus; do
   client[kernel]="$ns_c"; host[kernel]=10.14.0.2
 
   if wants tuntcp; then
-    ns_s="tt-e2e-$tag-s$mtu"; e2e_netns "$ns_s"
+    ns_s="tt-e2e-$tag-s$mtu"; e2e_netns "$ns_s"; wide_ports "$ns_s"
     rm -f "$out/serve-$mtu.log"
     # shellcheck disable=SC2086
     ip netns exec "$ns_s" $tuntcp serve --tun tt0 --addr 10.13.0.2 --peer 10.13.0.1/24 --mtu "$mtu" \
@@ -187,29 +246,36 @@ for mtu in $mtus; do
 
   if [ -n "${client[tuntcp]:-}" ]; then
     echo "  warming up tuntcp (JIT) ..."
-    if [ "${iperf_order[0]}" = tuntcp ]; then
+    if row iperf && [ "${iperf_order[0]}" = tuntcp ]; then
       ( seconds=$(( seconds < 3 ? seconds : 3 )); iperf "$ns_s" 10.13.0.2 > /dev/null; iperf "$ns_s" 10.13.0.2 -R > /dev/null )
     fi
-    # Three times the measured count (at most 6000): a connection runs its set-up and teardown code
-    # once, so C2 compiles those paths only after thousands of connections (-XX:+PrintCompilation
-    # showed ~100 more C2 compilations between the 500th and the 7000th); with 500 the measured
-    # connections ran partly in C1 code while C2 compiled beside them (docs/benchmarks.md, issue 9
-    # "connections per second").
-    ip netns exec "$ns_s" "$bench" conns 10.13.0.2 7 "$(( conns * 3 < 6000 ? conns * 3 : 6000 ))" > /dev/null || e2e_fail "warm-up connections failed"
-    ip netns exec "$ns_s" "$bench" rtt 10.13.0.2 7 "$(( rtt_count < 5000 ? rtt_count : 5000 ))" 64 > /dev/null || e2e_fail "warm-up round trips failed"
+    # (The connections' warm-up comes right before their row: warm_connections.)
+    if row rtt; then
+      ip netns exec "$ns_s" "$bench" rtt 10.13.0.2 7 "$(( rtt_count < 5000 ? rtt_count : 5000 ))" 64 > /dev/null || e2e_fail "warm-up round trips failed"
+    fi
   fi
   # Each figure for every system back to back, so that ratios compare the same minute.
   # (v=$(…) first: a failure inside the substitution then stops the script, set -e.)
-  for s in "${iperf_order[@]}"; do echo "  iperf3 -c  $s"; v=$(iperf "${client[$s]}" "${host[$s]}"); record "$mtu up $s $v"; done
-  for s in "${iperf_order[@]}"; do echo "  iperf3 -R  $s"; v=$(iperf "${client[$s]}" "${host[$s]}" -R); record "$mtu down $s $v"; done
-  for s in "${order[@]}"; do echo "  conns      $s"; v=$(conns_per_second "${client[$s]}" "${host[$s]}"); record "$mtu cps $s $v"; done
-  for s in "${order[@]}"; do
+  if row iperf; then
+    for s in "${iperf_order[@]}"; do echo "  iperf3 -c  $s"; v=$(iperf "${client[$s]}" "${host[$s]}"); record "$mtu up $s $v"; done
+    for s in "${iperf_order[@]}"; do echo "  iperf3 -R  $s"; v=$(iperf "${client[$s]}" "${host[$s]}" -R); record "$mtu down $s $v"; done
+  fi
+  if row conns; then
+    [ -n "${client[tuntcp]:-}" ] && warm_connections "$ns_s" "${pid[tuntcp]}"
+    for s in "${order[@]}"; do
+      echo "  conns      $s"
+      [ "$s" = tuntcp ] && loop_before=$(loop_thread_usage "${pid[tuntcp]}")
+      v=$(conns_per_second "${client[$s]}" "${host[$s]}"); record "$mtu cps $s $v"
+      [ "$s" = tuntcp ] && loop_per_connection "$loop_before" "$(loop_thread_usage "${pid[tuntcp]}")"
+    done
+  fi
+  row rtt && for s in "${order[@]}"; do
     echo "  rtt        $s"
     v=$(round_trip "${client[$s]}" "${host[$s]}")
     read -r p50 p99 <<< "$v"
     record "$mtu rtt50 $s $p50"; record "$mtu rtt99 $s $p99"
   done
-  for s in "${order[@]}"; do
+  row idle && for s in "${order[@]}"; do
     [ "$s" = kernel ] && continue
     echo "  $idle idle  $s"
     idle_rss "$mtu" "$s" "${client[$s]}" "${host[$s]}" "${pid[$s]}"
