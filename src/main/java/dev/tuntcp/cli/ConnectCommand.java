@@ -98,10 +98,12 @@ final class ConnectCommand implements Callable<Integer> {
         LinkArguments.Link link;
         int remote;
         TcpConfig config;
+        long busyPollNanos;
         try {
             link = linkOptions.validate();
             remote = validateTarget();
             config = linkOptions.tcpConfig();
+            busyPollNanos = linkOptions.busyPollNanos();
         } catch (IllegalArgumentException e) {
             return fail(e.getMessage(), ServeCommand.EXIT_USAGE);
         }
@@ -114,6 +116,7 @@ final class ConnectCommand implements Callable<Integer> {
         }
         try {
             decorations.installTcpTrace(stack);
+            stack.loop().busyPoll(busyPollNanos);
             stack.loop().start("tuntcp-connect");
             return converse(new WatchedStack(stack.tcp()), remote);
         } finally {

@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 
 /**
  * The link options {@code serve} and {@code connect} share ({@code --tun}, {@code --addr},
- * {@code --peer}, {@code --mtu}, {@code --pcap}, {@code --cc}; DESIGN §4), declared once as a picocli
+ * {@code --peer}, {@code --mtu}, {@code --pcap}, {@code --cc}, {@code --busy-poll}; DESIGN §4), declared once as a picocli
  * mixin and checked before anything is created. Every problem is an
  * {@link IllegalArgumentException} whose message is one line naming the fix.
  */
@@ -34,6 +34,16 @@ final class LinkArguments {
     @Option(names = "--cc", paramLabel = "ALGORITHM", description = "congestion control: newreno (default) or cubic")
     String cc;
 
+    @Option(names = "--busy-poll", paramLabel = "MICROS", defaultValue = "" + DEFAULT_BUSY_POLL_MICROS,
+            description = "after the event loop did work, keep polling the device for up to MICROS µs before"
+                    + " sleeping in poll(2), like Linux's net.core.busy_poll (default: ${DEFAULT-VALUE}; 0: off)")
+    int busyPollMicros;
+
+    /** The event loop's busy-poll window unless {@code --busy-poll} says otherwise (see docs/architecture.md §4). */
+    static final int DEFAULT_BUSY_POLL_MICROS = 50;
+    /** Beyond 10 ms a "busy poll" is a spinning CPU, not a shortcut past a wake-up. */
+    static final int MAX_BUSY_POLL_MICROS = 10_000;
+
     /** {@link #validate(String, String, int)} of this command line's values. */
     Link validate() {
         return validate(addr, peer, mtu);
@@ -42,6 +52,19 @@ final class LinkArguments {
     /** {@link #tcpConfig(String)} of this command line's {@code --cc}. */
     TcpConfig tcpConfig() {
         return tcpConfig(cc);
+    }
+
+    /** {@code --busy-poll} in nanoseconds; throws with a one-line message naming the accepted range. */
+    long busyPollNanos() {
+        return busyPollNanos(busyPollMicros);
+    }
+
+    static long busyPollNanos(int micros) {
+        if (micros < 0 || micros > MAX_BUSY_POLL_MICROS) {
+            throw new IllegalArgumentException("bad --busy-poll " + micros + " — must be between 0 (off) and "
+                    + MAX_BUSY_POLL_MICROS + " microseconds, e.g. --busy-poll 50");
+        }
+        return micros * 1000L;
     }
 
     /** The validated values: the stack's address (big-endian int) and the kernel's side. */

@@ -121,6 +121,7 @@ final class ServeCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--impair: " + e.getMessage());
         }
         linkOptions.tcpConfig(); // --cc checked here, used when the stack is made
+        linkOptions.busyPollNanos(); // --busy-poll too
         if (queues < 1 || queues > MultiQueueHost.MAX_QUEUES) {
             throw new IllegalArgumentException("bad --queues " + queues + " — must be between 1 and "
                     + MultiQueueHost.MAX_QUEUES + " (the kernel's limit per TUN device), e.g. --queues 2");
@@ -144,6 +145,7 @@ final class ServeCommand implements Callable<Integer> {
         StatsServer stats = null;
         try {
             EventLoop loop = host.loop();
+            loop.busyPoll(linkOptions.busyPollNanos());
             decorations.installTcpTrace(host);
             List<SocketStack.Listening> listening = installServices(host);
             stats = HostStats.serve(host, s.address(), statsSocket, err);
@@ -214,6 +216,7 @@ final class ServeCommand implements Callable<Integer> {
         try {
             IperfTests iperfTests = new IperfTests();
             for (TunHost queue : host.queues()) {
+                queue.loop().busyPoll(linkOptions.busyPollNanos());
                 List<SocketStack.Listening> listening = installServices(queue, iperfTests);
                 queue.loop().addStopHook(new GracefulClose(queue.tcp(), listening));
             }

@@ -70,6 +70,7 @@ public final class EventLoop implements Executor {
     private final CountDownLatch terminated = new CountDownLatch(1);
     private final boolean manual;
 
+    private volatile long busyPollNanos;
     private volatile Thread owner;
     private volatile State state = State.NEW;
     private volatile long drainNanos;
@@ -105,6 +106,18 @@ public final class EventLoop implements Executor {
 
     public TimerQueue timers() {
         return timers;
+    }
+
+    /**
+     * Keeps the loop polling (tasks, links, timers) for up to {@code nanos} after a round that did
+     * work before it sleeps in the waiter; 0 (the default) sleeps as soon as a round finds nothing.
+     * See {@link BusyPoll}. Takes effect when the loop starts.
+     */
+    public void busyPoll(long nanos) {
+        if (nanos < 0) {
+            throw new IllegalArgumentException("busy-poll time must be >= 0, was " + nanos);
+        }
+        busyPollNanos = nanos;
     }
 
     /** Adds a source of input polled every round, typically {@code link::poll}. Loop thread only. */
@@ -177,12 +190,13 @@ public final class EventLoop implements Executor {
     private void runLoop() {
         try {
             boolean stopHooksCalled = false;
+            BusyPoll busyPoll = new BusyPoll(state == State.RUNNING ? busyPollNanos : 0);
             while (true) {
-                runTasks();
+                int work = runTasks();
                 // Input before timers: after the thread was descheduled, the ACKs waiting in the link
                 // must be seen before a retransmission or loss-probe timer judges them missing.
-                pollLinks();
-                timers.runExpired(ROUND_BUDGET);
+                work += pollLinks();
+                work += timers.runExpired(ROUND_BUDGET);
                 if (state == State.STOPPING) {
                     if (!stopHooksCalled) {
                         stopHooksCalled = true;
@@ -196,9 +210,20 @@ public final class EventLoop implements Executor {
                         break;
                     }
                 }
-                // No "poll the link again" round after work: a link poll reads until EAGAIN (or its
-                // batch limit, and then the waiter sees the fd readable and returns at once), so
-                // going straight to the waiter saves one empty read(2) per burst of packets.
+                // Without busy-polling, no "poll the link again" round after work: a link poll reads
+                // until EAGAIN (or its batch limit, and then the waiter sees the fd readable and
+                // returns at once), so going straight to the waiter saves one empty read(2) per burst.
+                if (state == State.RUNNING && busyPoll.keepPolling(work, clock.nanos())) {
+                    // Producers skip the eventfd write while this is set: the next round runs their
+                    // task anyway, and sleepNanos() clears the flag and looks again before any sleep.
+                    wakeupPending.set(true);
+                    // Polite spinning: the kernel's busy-poll loop stops when another task needs the
+                    // CPU (need_resched); sched_yield is the user-space way to let one run first. With
+                    // nothing else runnable it returns at once. Without it, on two loaded vCPUs the
+                    // spinning loop delayed its own peer: echo p99 134-190 µs against 56-101 off.
+                    Thread.yield();
+                    continue;
+                }
                 waiter.await(sleepNanos());
             }
             terminate();

@@ -23,6 +23,7 @@ class ConnectCommandTest {
         "10.13.0.1 65536 --addr 10.13.0.2 --peer 10.13.0.1/24; bad PORT 65536 — must be between 1 and 65535",
         "10.13.0.1 80 --addr 10.14.0.2 --peer 10.13.0.1/24; --addr 10.14.0.2 is outside the --peer subnet 10.13.0.0/24 — pick an address inside it, e.g. 10.13.0.2",
         "10.13.0.1 80 --addr 10.13.0.2 --peer 10.13.0.1; bad --peer '10.13.0.1' — expected A.B.C.D/LEN, e.g. --peer 10.13.0.1/24",
+        "10.13.0.1 80 --addr 10.13.0.2 --peer 10.13.0.1/24 --busy-poll 20000; bad --busy-poll 20000 — must be between 0 (off) and 10000 microseconds, e.g. --busy-poll 50",
         "10.13.0.1 80 --addr 10.13.0.2 --peer 10.13.0.1/24 --connect-timeout 0; timeouts are whole seconds: --connect-timeout and --close-timeout at least 1, --idle-timeout 0 (never) or more",
     })
     void badValuesGetOneLineNamingTheFix(String args, String message) {

@@ -25,6 +25,8 @@ class ServeCommandTest {
         "--addr 10.13.0.2 --peer 10.13.0.1/24 --impair jitter=1ms; --impair: unknown impairment key 'jitter': use loss, dup, reorder, delay, corrupt or seed",
         "--addr 10.13.0.2 --peer 10.13.0.1/24 --mtu 20; bad --mtu 20 — must be between 68 (RFC 791) and 65535",
         "--addr 10.13.0.2 --peer 10.13.0.1/24 --cc vegas; --cc: unknown congestion control 'vegas': use newreno or cubic",
+        "--addr 10.13.0.2 --peer 10.13.0.1/24 --busy-poll -1; bad --busy-poll -1 — must be between 0 (off) and 10000 microseconds, e.g. --busy-poll 50",
+        "--addr 10.13.0.2 --peer 10.13.0.1/24 --busy-poll 10001; bad --busy-poll 10001 — must be between 0 (off) and 10000 microseconds, e.g. --busy-poll 50",
         "--addr 10.13.0.2 --peer 10.13.0.1/24 --queues 0; bad --queues 0 — must be between 1 and 256 (the kernel's limit per TUN device), e.g. --queues 2",
         "--addr 10.13.0.2 --peer 10.13.0.1/24 --queues 257; bad --queues 257 — must be between 1 and 256 (the kernel's limit per TUN device), e.g. --queues 2",
         "--addr 10.13.0.2 --peer 10.13.0.1/24 --queues 2 --pcap x.pcap; --pcap works on one queue only — drop --queues 2 (or use --queues 1) to record, impair or trace",
