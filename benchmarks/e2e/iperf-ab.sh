@@ -31,10 +31,11 @@ kernel_losses() {
     | awk '$1 == "TcpExtTCPLossProbes" { p = $2 } $1 == "TcpExtTCPTimeouts" { t = $2 } END { print p + 0, t + 0 }'
 }
 work_ticks() {
-  local t sum=0
+  local t v sum=0
   for t in /proc/"$1"/task/*; do
     case "$(cat "$t/comm" 2>/dev/null)" in "C1 CompilerThre"|"C2 CompilerThre") continue ;; esac
-    sum=$((sum + $(sed 's/.*) //' "$t/stat" 2>/dev/null | awk '{print $12 + $13}')))
+    v=$(sed 's/.*) //' "$t/stat" 2>/dev/null | awk '{print $12 + $13}')   # (a thread may just have ended)
+    sum=$((sum + ${v:-0}))
   done
   echo "$sum"
 }

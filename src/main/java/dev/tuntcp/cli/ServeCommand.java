@@ -144,6 +144,10 @@ final class ServeCommand implements Callable<Integer> {
         int code = 0;
         StatsServer stats = null;
         try {
+            // write(2) on its own thread: the kernel's receive path it runs leaves the loop's core
+            // (docs/benchmarks.md, issue 9 per-segment cost). Only here: the lab and demo compare
+            // the kernel's socket state right after each of our segments, which needs the write done.
+            host.device().startWriterThread();
             EventLoop loop = host.loop();
             loop.busyPoll(linkOptions.busyPollNanos());
             decorations.installTcpTrace(host);

@@ -10,6 +10,11 @@ public enum LinkCounter {
     WRITE_DROPS,
     /** write(2) failed for another reason (device gone, packet refused). */
     WRITE_ERRORS,
+    /**
+     * The writer thread's queue was full and the event loop waited for it ({@link TunDevice#startWriterThread}):
+     * backpressure, nothing dropped.
+     */
+    WRITE_QUEUE_FULL,
     /** A packet handed to a closed device. */
     SEND_AFTER_CLOSE,
     /** read(2) failed with something other than EAGAIN. */

@@ -65,6 +65,14 @@ public final class TunDevice implements LinkDevice {
     private final ByteBuf txHeaderView;
     private final VnetHeader vnet = new VnetHeader();
     private PacketReceiver receiver;
+    /** write(2) on a thread of its own ({@link #startWriterThread}), or null: written inline. */
+    private TunWriter writer;
+    /** The writer's counts already added to {@link #counters}. */
+    private long foldedPackets;
+    private long foldedBytes;
+    private long foldedDrops;
+    private long foldedErrors;
+    private long foldedFullWaits;
     private ByteBuf spare;
     private ByteBuf scratch;
     private int mtu;
@@ -198,6 +206,69 @@ public final class TunDevice implements LinkDevice {
     }
 
     /**
+     * From now on packets are written by a thread of their own ({@link TunWriter}): {@link #send} and
+     * {@link #sendSegmented} copy each packet into a bounded queue and return, in order, waiting when
+     * the queue is full. A TUN write(2) runs the kernel's receive path for the packet inside the system
+     * call; this moves that work off the event loop onto the other core. Loop thread (or before the
+     * loop starts); at most once. Counters and {@link #lastErrno()} follow on the loop thread.
+     */
+    public void startWriterThread() {
+        if (writer != null || closed) {
+            return;
+        }
+        int packet = options.offload() ? MAX_SEGMENTATION_PACKET : Math.min(mtu, MAX_IPV4_PACKET);
+        int slotSize = (headerLength + packet + 63) & ~63; // cache-line aligned slots
+        writer = new TunWriter(fd, name, headerLength, options.offload() ? 64 : 256, slotSize, options.allocator());
+    }
+
+    /** Whether {@link #startWriterThread} is in force. */
+    public boolean hasWriterThread() {
+        return writer != null;
+    }
+
+    /**
+     * Hands the packet to the writer thread if there is one; false when it must be written here (no
+     * writer; or a packet larger than a slot, after an MTU change — then everything queued before it
+     * is written first, so the order holds).
+     */
+    private boolean queued(long header, ByteBuf packet, int index, int length) {
+        if (writer == null) {
+            return false;
+        }
+        if (headerLength + length > writer.slotSize()) {
+            writer.drain();
+            return false;
+        }
+        return writer.offer(header, packet, index, length);
+    }
+
+    /** Adds what the writer thread counted since the last call to the counters (loop thread). */
+    private void foldWriterCounts() {
+        TunWriter w = writer;
+        if (w == null) {
+            return;
+        }
+        long packets = w.packetsWritten();
+        long bytes = w.bytesWritten();
+        long drops = w.drops();
+        long errors = w.errors();
+        long fullWaits = w.fullWaits();
+        if (drops != foldedDrops || errors != foldedErrors) {
+            lastErrno = w.lastErrno();
+        }
+        counters.add(LinkCounter.PACKETS_OUT, packets - foldedPackets);
+        counters.add(LinkCounter.BYTES_OUT, bytes - foldedBytes);
+        counters.add(LinkCounter.WRITE_DROPS, drops - foldedDrops);
+        counters.add(LinkCounter.WRITE_ERRORS, errors - foldedErrors);
+        counters.add(LinkCounter.WRITE_QUEUE_FULL, fullWaits - foldedFullWaits);
+        foldedPackets = packets;
+        foldedBytes = bytes;
+        foldedDrops = drops;
+        foldedErrors = errors;
+        foldedFullWaits = fullWaits;
+    }
+
+    /**
      * Reads up to {@link TunOptions#maxPacketsPerPoll()} packets without blocking and hands each to the
      * receiver, which takes ownership. Each packet lands in its own pooled direct buffer, written by
      * read(2) through the buffer's address.
@@ -207,6 +278,7 @@ public final class TunDevice implements LinkDevice {
         if (closed) {
             return 0;
         }
+        foldWriterCounts();
         int delivered = 0;
         int max = options.maxPacketsPerPoll();
         int attempts = 0;
@@ -276,6 +348,9 @@ public final class TunDevice implements LinkDevice {
                 return;
             }
             int length = packet.readableBytes();
+            if (queued(Pointer.nativeValue(ZERO_VNET_HEADER), packet, packet.readerIndex(), length)) {
+                return;
+            }
             long address;
             if (NativeAddress.addressable(packet)) {
                 address = NativeAddress.of(packet) + packet.readerIndex();
@@ -338,6 +413,13 @@ public final class TunDevice implements LinkDevice {
             // writing it again makes the packet's own checksum irrelevant. One segment: checksum only.
             TcpSegmentation.writePartialChecksum(packet);
             vnet.tcpv4(ipLength, tcpLength, oneSegment ? 0 : segmentSize).write(txHeaderView, 0);
+            if (queued(Pointer.nativeValue(txHeader), packet, base, length)) {
+                if (!oneSegment) {
+                    counters.increment(LinkCounter.GSO_PACKETS_OUT);
+                    counters.add(LinkCounter.GSO_BYTES_OUT, length);
+                }
+                return;
+            }
             long address;
             if (NativeAddress.addressable(packet)) {
                 address = NativeAddress.of(packet) + base;
@@ -386,6 +468,10 @@ public final class TunDevice implements LinkDevice {
             return;
         }
         closed = true;
+        if (writer != null) {
+            writer.close(); // writes what is queued first
+            foldWriterCounts();
+        }
         Libc.close(fd);
         kernel.close();
         if (spare != null) {
