@@ -221,6 +221,22 @@ public final class TunDevice implements LinkDevice {
         writer = new TunWriter(fd, name, headerLength, options.offload() ? 64 : 256, slotSize, options.allocator());
     }
 
+    /**
+     * Packets handed to the writer thread so far (0 without one): with {@link #packetsDeparted} the
+     * tickets by which TCP tells whether a packet it sent has really left (its timers wait for that,
+     * {@code tcp.TransmitQueue}). Loop thread.
+     */
+    public long packetsQueued() {
+        TunWriter w = writer;
+        return w == null ? 0 : w.offered();
+    }
+
+    /** Of {@link #packetsQueued}, those the writer thread has written (or dropped). Any thread. */
+    public long packetsDeparted() {
+        TunWriter w = writer;
+        return w == null ? 0 : w.departed();
+    }
+
     /** Whether {@link #startWriterThread} is in force. */
     public boolean hasWriterThread() {
         return writer != null;

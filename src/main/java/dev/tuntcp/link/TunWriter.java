@@ -208,6 +208,16 @@ final class TunWriter implements AutoCloseable {
         return fullWaits;
     }
 
+    /** Packets offered so far (a count that only grows; the producer's view is exact). */
+    long offered() {
+        return head.get();
+    }
+
+    /** Packets written (or dropped by write(2)) so far: they have left the ring. Any thread. */
+    long departed() {
+        return tail.get();
+    }
+
     /** Packets offered and not yet written. */
     int queued() {
         return (int) (head.get() - tail.get());

@@ -7,6 +7,7 @@ import dev.tuntcp.link.TunDevice;
 import dev.tuntcp.link.TunOptions;
 import dev.tuntcp.link.TunWaiter;
 import dev.tuntcp.tcp.TcpConfig;
+import dev.tuntcp.tcp.TransmitQueue;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.util.ResourceLeakDetector;
 import java.util.concurrent.CompletableFuture;
@@ -84,6 +85,19 @@ public final class TunHost implements AutoCloseable {
             Stack stack = new Stack(loop, link, new Ipv4Config(address, kernel.prefixLength()), counters,
                     PooledByteBufAllocator.DEFAULT, null);
             TcpStack tcp = new TcpStack(stack, config);
+            // With a writer thread (TunDevice.startWriterThread) sent packets wait in its ring for a
+            // moment: TCP's timers must not count that time as the network's.
+            tcp.tcp().transmitQueue(new TransmitQueue() {
+                @Override
+                public long queued() {
+                    return device.packetsQueued();
+                }
+
+                @Override
+                public long departed() {
+                    return device.packetsDeparted();
+                }
+            });
             TunWaiter w = waiter;
             loop.addPoller(() -> {
                 if (w.deviceFailed()) {

@@ -91,6 +91,8 @@ public final class Connection implements TcpChannel {
     boolean abortOnClose;
     /** R2 for data (RFC 9293 §3.8.3): the stack's default unless the application set its own. */
     int dataRetries;
+    /** The {@link TransmitQueue} ticket of the latest data, SYN or FIN segment sent ({@link TcpLayer#stillInHostQueue}). */
+    long transmitTicket;
 
     final SendBuffer sendBuffer;
     final ReceiveBuffer receiveBuffer;

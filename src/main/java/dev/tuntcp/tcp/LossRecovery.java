@@ -285,6 +285,17 @@ final class LossRecovery {
                 };
     }
 
+    /**
+     * The retransmission timer was held while the latest segment waited in the host's transmit queue
+     * and restarted once it left ({@link HostQueueWait}): the loss probe, which the sooner timeout had
+     * cancelled, is scheduled from now as after a transmission (RFC 8985 §7.2).
+     */
+    void retransmitTimerHeld() {
+        if (mayProbe()) {
+            tlp.schedule(now(), SeqNum.distance(c.sndUna, c.sndMax));
+        }
+    }
+
     /** The length of the newest outstanding segment (what a probe resends). */
     long lastSegmentLength() {
         int last = segments.last();

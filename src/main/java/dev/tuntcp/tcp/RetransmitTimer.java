@@ -18,6 +18,8 @@ final class RetransmitTimer extends Timer {
 
     private final Connection connection;
     private final RttEstimator rtt;
+    /** Set while an expiry waits for the latest segment to leave the host's transmit queue. */
+    private final HostQueueWait departure = new HostQueueWait();
     private int retries;
 
     RetransmitTimer(Connection connection) {
@@ -69,11 +71,13 @@ final class RetransmitTimer extends Timer {
 
     /** RFC 6298 §5.3 / §5.6: restart with the current RTO. */
     void restart() {
+        departure.reset();
         connection.layer.timers().scheduleIn(this, rtt.rtoNanos());
     }
 
     /** RFC 6298 §5.2: everything outstanding has been acknowledged. */
     void cancel() {
+        departure.reset();
         connection.layer.timers().cancel(this);
     }
 
@@ -114,8 +118,22 @@ final class RetransmitTimer extends Timer {
         return true;
     }
 
+    /**
+     * RFC 6298 §5.4-§5.6 through the connection — unless the latest segment has not left the host
+     * yet ({@link HostQueueWait}): §5.1 runs the timer from when a segment is sent, so then the
+     * timer waits, and once the segment has left it starts again from then (no backoff, no retry
+     * counted); the loss probe the sooner timeout had cancelled is scheduled again with it.
+     */
     @Override
     protected void onExpire() {
-        connection.onRetransmitTimeout();
+        switch (departure.atExpiry(connection, this)) {
+            case WAITING -> {
+            }
+            case LEFT -> {
+                restart();
+                connection.recovery.retransmitTimerHeld();
+            }
+            default -> connection.onRetransmitTimeout();
+        }
     }
 }

@@ -41,6 +41,8 @@ final class TailLossProbe extends Timer {
     static final long INITIAL_PTO_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final Connection c;
+    /** Set while the probe waits for the tail to leave the host's transmit queue. */
+    private final HostQueueWait departure = new HostQueueWait();
     /** TLP.end_seq (§7.1): SND.NXT when the probe went; an ACK at or beyond it answers the probe. */
     private boolean outstanding;
     private int endSeq;
@@ -66,6 +68,7 @@ final class TailLossProbe extends Timer {
      * would fire.
      */
     void schedule(long nowNanos, long flightBytes) {
+        departure.reset();
         if (outstanding) {
             return;
         }
@@ -92,6 +95,7 @@ final class TailLossProbe extends Timer {
     }
 
     void cancel() {
+        departure.reset();
         if (isScheduled()) {
             c.layer.timers().cancel(this);
         }
@@ -119,6 +123,22 @@ final class TailLossProbe extends Timer {
      */
     @Override
     protected void onExpire() {
+        if (c.recovery.mayProbe()) {
+            // §7.2: the PTO runs from the last transmission; a tail still in the host's transmit
+            // queue has not been transmitted (HostQueueWait).
+            switch (departure.atExpiry(c, this)) {
+                case WAITING -> {
+                    return;
+                }
+                case LEFT -> {
+                    schedule(c.layer.timers().clock().nanos(), SeqNum.distance(c.sndUna, c.sndMax));
+                    return;
+                }
+                default -> {
+                }
+            }
+        }
+        departure.reset();
         c.layer.traceTimer(c, TcpTimerKind.LOSS_PROBE);
         if (!c.recovery.mayProbe()) {
             return;

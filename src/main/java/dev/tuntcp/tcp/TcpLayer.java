@@ -43,6 +43,8 @@ public final class TcpLayer {
     private int batchAckCount;
     private TcpTraceListener trace;
     private int nextEphemeral;
+    /** Where sent packets may still wait before they leave the host (a TUN writer thread's ring). */
+    private TransmitQueue transmitQueue = TransmitQueue.NONE;
 
     public TcpLayer(TcpConfig config, TimerQueue timers, Counters counters, TcpOutput output) {
         this.config = config;
@@ -69,6 +71,15 @@ public final class TcpLayer {
 
     public Counters counters() {
         return counters;
+    }
+
+    /**
+     * Tells TCP about a queue below it where sent packets wait before they leave the host (null: none):
+     * retransmission and loss-probe timers then wait while a connection's latest packet is still
+     * queued ({@link TransmitQueue}). Loop thread, before connections exist.
+     */
+    public void transmitQueue(TransmitQueue queue) {
+        this.transmitQueue = queue == null ? TransmitQueue.NONE : queue;
     }
 
     /** Installs (or, with null, removes) the listener for TCP's event stream. */
@@ -337,6 +348,18 @@ public final class TcpLayer {
             trace.segmentOut(timers.clock().nanos(), c, out, c == null ? TcpState.CLOSED : c.state);
         }
         output.send(out);
+        if (c != null && (out.dataLength > 0 || (out.flags & (Segment.SYN | Segment.FIN)) != 0)) {
+            // Only what the timers guard: a pure ACK still queued must not hold back a timeout.
+            c.transmitTicket = transmitQueue.queued();
+        }
+    }
+
+    /**
+     * Whether {@code c}'s latest segment that occupies sequence space (data, SYN, FIN) still waits in
+     * the {@link TransmitQueue} below, not yet transmitted ({@link HostQueueWait}).
+     */
+    boolean stillInHostQueue(Connection c) {
+        return c.transmitTicket > transmitQueue.departed();
     }
 
     /**

@@ -85,6 +85,11 @@ public enum TcpStat {
     TLP_RECOVERIES,
     /** Congestion-window reductions undone because the retransmissions were spurious (D-SACK or Eifel). */
     SPURIOUS_UNDOS,
+    /**
+     * A retransmission timeout or loss probe that expired while the connection's latest packet still
+     * waited in the host's transmit queue (a TUN writer thread's ring): re-armed, not fired ({@link TransmitQueue}).
+     */
+    TIMERS_HELD_BY_HOST_QUEUE,
     // --- ICMP errors about our segments (RFC 9293 §3.9.2.2, RFC 1191, RFC 5927) -----------------
     /** ICMP errors that quoted one of our TCP segments. */
     ICMP_ERRORS_IN,

@@ -66,6 +66,8 @@ class TunWriterTest {
                 Thread.onSpinWait();
             }
             assertEquals(4, writer.queued(), "the ring is full");
+            // The tickets TCP's timers read (tcp.TransmitQueue): four offered packets have not left.
+            assertEquals(4, writer.offered() - writer.departed());
             assertTrue(waiting(producer), "the producer waits for room: " + producer.getState());
             assertTrue(offered.get() < count, "offered " + offered.get());
             DataInputStream data = new DataInputStream(in);
@@ -85,6 +87,8 @@ class TunWriterTest {
             writer.drain(); // the last write's count lands just after its bytes
             assertTrue(writer.fullWaits() > 0, "the producer waited for the writer");
             assertEquals(count, writer.packetsWritten());
+            assertEquals(count, writer.offered());
+            assertEquals(count, writer.departed(), "every packet has left the ring");
             assertEquals((long) count * PACKET, writer.bytesWritten());
             assertEquals(0, writer.drops() + writer.errors());
         } finally {

@@ -191,6 +191,61 @@ class LossRecoveryScriptTest {
     }
 
     @Test
+    void noProbeAndNoTimeoutWhileTheTailStillWaitsInTheHostsTransmitQueue() {
+        script().run(ESTABLISHED_SACK + """
+                # the link holds what TCP sends (a TUN writer thread waiting for a core): the three
+                # segments have not left the host, so neither the PTO (RFC 8985 §7.2) nor the RTO
+                # (RFC 6298 §5.1), both measured from transmission, may expire: each waits
+                hold
+                write 3000
+                > . 1:1001(1000) ack 1
+                > . 1001:2001(1000) ack 1
+                > P. 2001:3001(1000) ack 1
+                +2s
+                count TLP_PROBES 0
+                count RETRANSMIT_TIMEOUTS 0
+                count RETRANSMITS 0
+                count TIMERS_HELD_BY_HOST_QUEUE 2
+                var CWND 10000
+                release
+                # written now and lost, all three: the probe looks again within 1 ms (RFC 6298's G),
+                # finds the tail gone and waits one whole PTO (2 SRTT + 2 ms) from then
+                +202ms
+                count TLP_PROBES 0
+                +1ms
+                > P. 2001:3001(1000) ack 1
+                count TLP_PROBES 1
+                count RETRANSMIT_TIMEOUTS 0
+                < . 1:1(0) ack 3001
+                +1min
+                """);
+    }
+
+    @Test
+    void noRetransmissionTimeoutWhileTheSegmentStillWaitsInTheHostsTransmitQueue() {
+        script().run(ESTABLISHED + """
+                # no SACK, so no loss probe: the retransmission timer alone (200 ms, the floor)
+                hold
+                write 1000
+                > P. 1:1001(1000) ack 1
+                +1s
+                count RETRANSMIT_TIMEOUTS 0
+                count RETRANSMITS 0
+                count TIMERS_HELD_BY_HOST_QUEUE 1
+                release
+                # the timer looks again within 1 ms (RFC 6298's G), finds the segment gone and runs a
+                # whole RTO from then: unanswered, the segment goes again 201 ms after the release
+                +200ms
+                count RETRANSMIT_TIMEOUTS 0
+                +1ms
+                > P. 1:1001(1000) ack 1
+                count RETRANSMIT_TIMEOUTS 1
+                < . 1:1(0) ack 1001
+                +1min
+                """);
+    }
+
+    @Test
     void aProbeThatRepairedTheOnlyLossReducesTheWindowButNotWhenDsackSaysItWasNotNeeded() {
         script().run(ESTABLISHED_SACK + """
                 write 3000

@@ -40,7 +40,10 @@ import java.util.concurrent.TimeUnit;
  * application echoes from inside its callbacks and half-closes after the peer's FIN).
  * options), {@code count STAT N} (a {@link TcpStat} counter is exactly N), {@code batch} /
  * {@code end-batch} (the inbound lines between them are one input batch, as one poll of a link
- * reads them: {@link TcpLayer#beginInputBatch}).
+ * reads them: {@link TcpLayer#beginInputBatch}), {@code hold} / {@code release} (the link below
+ * keeps what TCP sends in its transmit queue — as a TUN writer thread's ring does while the writer
+ * waits for a core — until {@code release} writes it all: {@link TransmitQueue}; the {@code >} lines
+ * still show each segment as TCP hands it over).
  * {@code #} starts a comment.
  */
 final class SegmentScript {
@@ -66,6 +69,10 @@ final class SegmentScript {
     private Connection active;
     private int lineNo;
     private String lineText;
+    /** The link's transmit queue ({@code hold} / {@code release}): packets handed over and written. */
+    private long queued;
+    private long departed;
+    private boolean holding;
 
     /** Our TSval base (like ISS): TS values in scripts are relative to it once learned. */
     private int tsBase;
@@ -101,6 +108,17 @@ final class SegmentScript {
     SegmentScript(TcpConfig config) {
         this.config = config;
         this.layer = new TcpLayer(config, timers, counters, this::capture);
+        layer.transmitQueue(new TransmitQueue() {
+            @Override
+            public long queued() {
+                return queued;
+            }
+
+            @Override
+            public long departed() {
+                return departed;
+            }
+        });
     }
 
     /** Runs {@code script}; fails with the line and what was sent on the first mismatch. */
@@ -222,6 +240,11 @@ final class SegmentScript {
                 expectNothingPending();
                 layer.endInputBatch();
             }
+            case "hold" -> holding = true;
+            case "release" -> {
+                holding = false;
+                departed = queued;
+            }
             case "forget-iss" -> {
                 issKnown = false;
                 tsKnown = false;
@@ -319,6 +342,10 @@ final class SegmentScript {
     }
 
     private void capture(Segment out) {
+        queued++;
+        if (!holding) {
+            departed = queued; // written at once, as a TUN device without a writer thread does
+        }
         byte[] data = new byte[out.dataLength];
         if (out.dataLength > 0) {
             out.data.getBytes(out.dataIndex, data);
