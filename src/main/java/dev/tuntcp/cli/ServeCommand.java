@@ -145,9 +145,14 @@ final class ServeCommand implements Callable<Integer> {
         StatsServer stats = null;
         try {
             // write(2) on its own thread: the kernel's receive path it runs leaves the loop's core
-            // (docs/benchmarks.md, issue 9 per-segment cost). Only here: the lab and demo compare
+            // (docs/benchmarks.md, issue 9 "the writer thread"). Only here: the lab and demo compare
             // the kernel's socket state right after each of our segments, which needs the write done.
-            host.device().startWriterThread();
+            // Not with --offload: one write(2) then carries up to 64 KiB, and copying that into the
+            // ring cost more CPU per GB than the hand-off saved (same document). Not with --queues:
+            // their loops already occupy the cores.
+            if (!offload) {
+                host.device().startWriterThread();
+            }
             EventLoop loop = host.loop();
             loop.busyPoll(linkOptions.busyPollNanos());
             decorations.installTcpTrace(host);
