@@ -152,6 +152,7 @@ final class ServeCommand implements Callable<Integer> {
             // their loops already occupy the cores.
             if (!offload) {
                 host.device().startWriterThread();
+                host.device().batchReads(); // and reads in batches, one system call for many packets
             }
             EventLoop loop = host.loop();
             loop.busyPoll(linkOptions.busyPollNanos());

@@ -95,6 +95,17 @@ public final class Libc {
 
     public static native String strerror(int errnum);
 
+    /**
+     * syscall(2) with up to six integer arguments, for system calls libc has no wrapper for
+     * (io_uring, {@link IoUring}). Returns -1 with {@code errno} set on failure.
+     */
+    public static native long syscall(long number, long a1, long a2, long a3, long a4, long a5, long a6);
+
+    /** mmap(2); returns -1 (MAP_FAILED) with {@code errno} set on failure. */
+    public static native long mmap(long addr, long length, int prot, int flags, int fd, long offset);
+
+    public static native int munmap(long addr, long length);
+
     /** The calling thread's {@code errno} as left by its last native call. */
     public static int errno() {
         return Native.getLastError();

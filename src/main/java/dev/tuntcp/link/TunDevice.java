@@ -50,6 +50,9 @@ public final class TunDevice implements LinkDevice {
     /** sizeof(struct virtio_net_hdr), the default TUNSETVNETHDRSZ. */
     static final int VNET_HEADER_LENGTH = 10;
     private static final int MAX_IPV4_PACKET = 65535;
+    /** Reads in one batch at most ({@link #batchReads}). */
+    private static final int MAX_READ_BATCH = 32;
+    private static final int MIN_READ_BATCH = 4;
     /** A zeroed virtio_net_hdr (no checksum offload, no GSO), shared read-only by every device. */
     private static final Memory ZERO_VNET_HEADER = zeroed(VNET_HEADER_LENGTH);
 
@@ -75,6 +78,14 @@ public final class TunDevice implements LinkDevice {
     private long foldedFullWaits;
     private ByteBuf spare;
     private ByteBuf scratch;
+    /** Reads in batches ({@link #batchReads}), or null: one read(2) per packet. Loop thread. */
+    private IoUring readRing;
+    /** The read ring's buffers, one per entry; null where the last packet read went to the receiver. */
+    private ByteBuf[] readBuffers;
+    /** Packets the last read batch found. */
+    private int lastReadBatch;
+    /** RWF_NOWAIT until the device refuses it ({@link IoUring#RWF_NOWAIT}). */
+    private int readFlags = IoUring.RWF_NOWAIT;
     private int mtu;
     private int lastErrno;
     private boolean closed;
@@ -295,6 +306,9 @@ public final class TunDevice implements LinkDevice {
             return 0;
         }
         foldWriterCounts();
+        if (readRing != null) {
+            return pollBatched();
+        }
         int delivered = 0;
         int max = options.maxPacketsPerPoll();
         int attempts = 0;
@@ -316,40 +330,141 @@ public final class TunDevice implements LinkDevice {
             if (n == 0) {
                 break;
             }
-            if (n > buf.capacity()) {
-                // tun_put_user reports the whole packet's length even when our buffer held only part.
-                counters.increment(LinkCounter.READ_TRUNCATED);
-                continue;
+            int outcome = deliver(buf, n);
+            if (outcome != KEPT) {
+                spare = null;
             }
-            if (n < headerLength) {
-                counters.increment(LinkCounter.READ_RUNT);
-                continue;
+            if (outcome == DELIVERED) {
+                delivered++;
             }
-            spare = null;
-            buf.setIndex(headerLength, (int) n);
-            PacketReceiver r = receiver;
-            boolean trusted = false;
-            if (headerLength > 0) {
-                int verdict = acceptOffload(buf, r != null && r.trustsOffloadedChecksums());
-                if (verdict == OFFLOAD_REFUSED) {
-                    buf.release();
-                    continue;
-                }
-                trusted = verdict == OFFLOAD_TRUSTED;
-            }
-            counters.increment(LinkCounter.PACKETS_IN);
-            counters.add(LinkCounter.BYTES_IN, n - headerLength);
-            if (r == null) {
-                counters.increment(LinkCounter.NO_RECEIVER);
-                buf.release();
-            } else if (trusted) {
-                r.onPacket(buf, true);
-            } else {
-                r.onPacket(buf);
-            }
-            delivered++;
         }
         return delivered;
+    }
+
+    /** {@link #deliver}: the buffer stays ours (nothing usable in it). */
+    private static final int KEPT = 0;
+    /** {@link #deliver}: the buffer was released (a packet refused). */
+    private static final int CONSUMED = 1;
+    /** {@link #deliver}: the packet went to the receiver, which owns the buffer now. */
+    private static final int DELIVERED = 2;
+
+    /** Hands the {@code n} bytes just read into {@code buf} on; says who has the buffer now. */
+    private int deliver(ByteBuf buf, long n) {
+        if (n > buf.capacity()) {
+            // tun_put_user reports the whole packet's length even when our buffer held only part.
+            counters.increment(LinkCounter.READ_TRUNCATED);
+            return KEPT;
+        }
+        if (n < headerLength) {
+            counters.increment(LinkCounter.READ_RUNT);
+            return KEPT;
+        }
+        buf.setIndex(headerLength, (int) n);
+        PacketReceiver r = receiver;
+        boolean trusted = false;
+        if (headerLength > 0) {
+            int verdict = acceptOffload(buf, r != null && r.trustsOffloadedChecksums());
+            if (verdict == OFFLOAD_REFUSED) {
+                buf.release();
+                return CONSUMED;
+            }
+            trusted = verdict == OFFLOAD_TRUSTED;
+        }
+        counters.increment(LinkCounter.PACKETS_IN);
+        counters.add(LinkCounter.BYTES_IN, n - headerLength);
+        if (r == null) {
+            counters.increment(LinkCounter.NO_RECEIVER);
+            buf.release();
+        } else if (trusted) {
+            r.onPacket(buf, true);
+        } else {
+            r.onPacket(buf);
+        }
+        return DELIVERED;
+    }
+
+    /**
+     * From now on {@link #poll} reads through an io_uring ({@link IoUring}): a batch of reads, each
+     * into its own buffer, in one system call, instead of one read(2) per packet and one more that
+     * finds the queue empty. Loop thread; a no-op where the kernel gives no io_uring.
+     */
+    public void batchReads() {
+        if (readRing != null || closed) {
+            return;
+        }
+        readRing = IoUring.open(MAX_READ_BATCH);
+        if (readRing != null) {
+            readBuffers = new ByteBuf[readRing.capacity()];
+        }
+    }
+
+    /** Whether {@link #batchReads} is in force. */
+    public boolean readsBatched() {
+        return readRing != null;
+    }
+
+    /**
+     * {@link #poll} through the read ring. A batch asks for twice what the last one found (at least
+     * {@value #MIN_READ_BATCH}): a read that finds the device empty costs little inside the batch,
+     * but not nothing. Reads run in submission order, so the packets keep theirs.
+     */
+    private int pollBatched() {
+        int delivered = 0;
+        int max = options.maxPacketsPerPoll();
+        while (delivered < max) {
+            int count = Math.min(Math.min(readRing.capacity(), max - delivered),
+                    Math.max(MIN_READ_BATCH, 2 * lastReadBatch));
+            for (int i = 0; i < count; i++) {
+                ByteBuf buf = readBuffer(i);
+                readRing.prepare(i, IoUring.READ, fd, NativeAddress.of(buf), buf.capacity(), readFlags, false);
+            }
+            int ran = readRing.submit(count);
+            int got = 0;
+            boolean empty = ran < count;
+            if (ran > 0 && readFlags != 0 && readRing.result(0) == -IoUring.EOPNOTSUPP) {
+                readFlags = 0; // the device has no native non-blocking reads: O_NONBLOCK gives EAGAIN
+                continue;
+            }
+            for (int i = 0; i < ran; i++) {
+                int n = readRing.result(i);
+                if (n <= 0) {
+                    if (n != -Libc.EAGAIN && n != -Libc.EINTR && n != 0) {
+                        lastErrno = -n;
+                        counters.increment(LinkCounter.READ_ERRORS);
+                    }
+                    empty |= n != -Libc.EINTR;
+                    continue;
+                }
+                int outcome = deliver(readBuffers[i], n);
+                if (outcome != KEPT) {
+                    readBuffers[i] = null;
+                }
+                if (outcome == DELIVERED) {
+                    got++;
+                }
+            }
+            delivered += got;
+            lastReadBatch = got;
+            if (empty) {
+                break;
+            }
+        }
+        return delivered;
+    }
+
+    /** The read ring's buffer for entry {@code i}: kept from the last batch if unused, else a new one. */
+    private ByteBuf readBuffer(int i) {
+        int capacity = headerLength + (options.offload() ? MAX_IPV4_PACKET : Math.min(mtu, MAX_IPV4_PACKET));
+        ByteBuf buf = readBuffers[i];
+        if (buf != null && buf.capacity() < capacity) {
+            buf.release();
+            buf = null;
+        }
+        if (buf == null) {
+            buf = options.allocator().directBuffer(capacity, capacity);
+            readBuffers[i] = buf;
+        }
+        return buf.clear();
     }
 
     /**
@@ -497,6 +612,15 @@ public final class TunDevice implements LinkDevice {
         if (scratch != null) {
             scratch.release();
             scratch = null;
+        }
+        if (readRing != null) {
+            for (int i = 0; i < readBuffers.length; i++) {
+                if (readBuffers[i] != null) {
+                    readBuffers[i].release();
+                    readBuffers[i] = null;
+                }
+            }
+            readRing.close();
         }
     }
 

@@ -37,8 +37,11 @@ class TunDeviceKernelTest {
         TunDevice tun = ns.call(() -> TunDevice.open(TunOptions.named("tt0").withVnetHeader(vnetHeader), counters));
         try (tun; TunWaiter waiter = new TunWaiter(tun)) {
             if (writerThread) {
+                // as serve runs it: writes on the writer thread, reads in io_uring batches
                 tun.startWriterThread();
                 assertTrue(tun.hasWriterThread());
+                tun.batchReads();
+                assertTrue(tun.readsBatched(), "io_uring available (kernel.io_uring_disabled = 0 here)");
             }
             KernelInterface.Result configured = tun.configure(PEER, 1500);
             assertTrue(configured.addressSet());
