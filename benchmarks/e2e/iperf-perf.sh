@@ -39,6 +39,6 @@ perf report -i "$data" --no-children --sort comm --stdio 2>/dev/null | grep -E '
 for comm in $(perf report -i "$data" --no-children --sort comm --stdio 2>/dev/null | grep -E '^ +[0-9]' \
     | awk '$1 + 0 >= 5 { print $2 }' | head -4); do
   echo "# $comm: top symbols (share of all samples)"
-  perf report -i "$data" --no-children --comm "$comm" --sort dso,symbol --stdio 2>/dev/null \
+  perf report -i "$data" --no-children -g none --comm "$comm" --sort dso,symbol --stdio 2>/dev/null \
     | grep -E '^ +[0-9]' | head -"${TOP:-15}"
 done
