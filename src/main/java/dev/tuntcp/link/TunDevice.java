@@ -262,11 +262,33 @@ public final class TunDevice implements LinkDevice {
         if (writer == null) {
             return false;
         }
+        if (writer.asleep() && endsBurst(packet, index, length)) {
+            // The writer sleeps with its ring empty and this segment ends what the stack has to say
+            // for now (PSH: the application's answer; SYN, FIN, RST): written here it goes out
+            // sooner than after waking the writer — the wake-up added ~15-30 µs to an echo round
+            // trip. Order holds: everything queued was written. Everything else still goes to the
+            // writer: a bulk transfer's segments (the writer that keeps up sleeps between them) and
+            // pure ACKs (writing one into a bulk transfer runs the kernel sender's next
+            // transmissions, dozens of segments, inside the call).
+            return false;
+        }
         if (headerLength + length > writer.slotSize()) {
             writer.drain();
             return false;
         }
         return writer.offer(header, packet, index, length);
+    }
+
+    /** Whether {@code packet[index, index + length)} is a TCP segment with PSH, SYN, FIN or RST (or not TCP). */
+    private static boolean endsBurst(ByteBuf packet, int index, int length) {
+        if (length < 40 || packet.getByte(index + 9) != 6) {
+            return true; // ICMP and the like: one packet, an answer
+        }
+        int ipLength = (packet.getByte(index) & 0x0f) << 2;
+        if (length < ipLength + 20) {
+            return true;
+        }
+        return (packet.getUnsignedByte(index + ipLength + 13) & 0x0f) != 0; // FIN 1, SYN 2, RST 4, PSH 8
     }
 
     /** Adds what the writer thread counted since the last call to the counters (loop thread). */

@@ -261,6 +261,15 @@ final class TunWriter implements AutoCloseable {
         return tail.get();
     }
 
+    /**
+     * Whether the writer sleeps with nothing left to write: every packet offered has been written
+     * (so one written elsewhere now still leaves in order) and waking the writer for the next one
+     * would cost a futex wake-up and a context switch. Producer thread.
+     */
+    boolean asleep() {
+        return writerParked && tail.get() == head.get();
+    }
+
     /** Packets offered and not yet written. */
     int queued() {
         return (int) (head.get() - tail.get());

@@ -147,6 +147,38 @@ class TunWriterTest {
         assertEquals(50L * PACKET, writer.bytesWritten(), "header bytes are not counted");
     }
 
+    @Test
+    void aWriterWithNothingLeftToWriteSleepsAndOneOfferedPacketWakesIt(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("out");
+        Files.createFile(file);
+        int fd = Libc.open(file.toString(), Libc.O_RDWR | Libc.O_CLOEXEC);
+        assertTrue(fd >= 0, "open: errno " + Libc.errno());
+        TunWriter writer = new TunWriter(fd, "test", 0, 4, 1024, ALLOC);
+        ByteBuf packet = ALLOC.directBuffer(PACKET);
+        try {
+            // Idle: after its spins the writer parks — the device then writes a lone answer itself.
+            awaitAsleep(writer);
+            fill(packet.clear(), 7);
+            assertTrue(writer.offer(0, packet, 0, PACKET));
+            // The offer woke it: it writes the packet, then sleeps again.
+            awaitAsleep(writer);
+            assertEquals(1, writer.packetsWritten(), "the offered packet was written before the writer slept again");
+        } finally {
+            packet.release();
+            writer.close();
+            Libc.close(fd);
+        }
+        assertEquals(PACKET, Files.size(file));
+    }
+
+    private static void awaitAsleep(TunWriter writer) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!writer.asleep() && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertTrue(writer.asleep(), "the writer sleeps with an empty ring");
+    }
+
     private static boolean waiting(Thread t) {
         Thread.State s = t.getState();
         return s == Thread.State.TIMED_WAITING || s == Thread.State.WAITING;
