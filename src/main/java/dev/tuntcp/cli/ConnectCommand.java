@@ -116,7 +116,7 @@ final class ConnectCommand implements Callable<Integer> {
         }
         try {
             decorations.installTcpTrace(stack);
-            stack.loop().busyPoll(busyPollNanos);
+            stack.busyPoll(busyPollNanos);
             stack.loop().start("tuntcp-connect");
             return converse(new WatchedStack(stack.tcp()), remote);
         } finally {

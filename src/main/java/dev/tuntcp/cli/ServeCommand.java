@@ -155,7 +155,7 @@ final class ServeCommand implements Callable<Integer> {
                 host.device().batchReads(); // and reads in batches, one system call for many packets
             }
             EventLoop loop = host.loop();
-            loop.busyPoll(linkOptions.busyPollNanos());
+            host.busyPoll(linkOptions.busyPollNanos());
             decorations.installTcpTrace(host);
             List<SocketStack.Listening> listening = installServices(host);
             stats = HostStats.serve(host, s.address(), statsSocket, err);
@@ -226,7 +226,7 @@ final class ServeCommand implements Callable<Integer> {
         try {
             IperfTests iperfTests = new IperfTests();
             for (TunHost queue : host.queues()) {
-                queue.loop().busyPoll(linkOptions.busyPollNanos());
+                queue.busyPoll(linkOptions.busyPollNanos());
                 List<SocketStack.Listening> listening = installServices(queue, iperfTests);
                 queue.loop().addStopHook(new GracefulClose(queue.tcp(), listening));
             }

@@ -71,6 +71,7 @@ public final class EventLoop implements Executor {
     private final boolean manual;
 
     private volatile long busyPollNanos;
+    private volatile BooleanSupplier spinAllowed = () -> true;
     private volatile Thread owner;
     private volatile State state = State.NEW;
     private volatile long drainNanos;
@@ -114,10 +115,20 @@ public final class EventLoop implements Executor {
      * See {@link BusyPoll}. Takes effect when the loop starts.
      */
     public void busyPoll(long nanos) {
+        busyPoll(nanos, () -> true);
+    }
+
+    /**
+     * As {@link #busyPoll(long)}, spinning only while {@code spinAllowed} holds (asked each round,
+     * on the loop thread): e.g. not while a writer thread still has packets to write, when what
+     * the loop waits for is that thread and the kernel behind it, which need the CPU.
+     */
+    public void busyPoll(long nanos, BooleanSupplier spinAllowed) {
         if (nanos < 0) {
             throw new IllegalArgumentException("busy-poll time must be >= 0, was " + nanos);
         }
         busyPollNanos = nanos;
+        this.spinAllowed = spinAllowed;
     }
 
     /** Adds a source of input polled every round, typically {@code link::poll}. Loop thread only. */
@@ -213,7 +224,7 @@ public final class EventLoop implements Executor {
                 // Without busy-polling, no "poll the link again" round after work: a link poll reads
                 // until EAGAIN (or its batch limit, and then the waiter sees the fd readable and
                 // returns at once), so going straight to the waiter saves one empty read(2) per burst.
-                if (state == State.RUNNING && busyPoll.keepPolling(work, clock.nanos())) {
+                if (state == State.RUNNING && busyPoll.keepPolling(work, clock.nanos()) && spinAllowed.getAsBoolean()) {
                     // Producers skip the eventfd write while this is set: the next round runs their
                     // task anyway, and sleepNanos() clears the flag and looks again before any sleep.
                     wakeupPending.set(true);

@@ -144,6 +144,16 @@ public final class TunHost implements AutoCloseable {
         return counters;
     }
 
+    /**
+     * The loop's busy-poll window ({@link EventLoop#busyPoll}), spinning only while the device's
+     * writer thread (if any) has written everything queued: while it has not, the loop waits for the
+     * writer and the kernel's receive path behind it, which need the CPU a spinning loop would hold
+     * (docs/benchmarks.md, issue 9 "wake-ups"). Before the loop starts.
+     */
+    public void busyPoll(long nanos) {
+        loop.busyPoll(nanos, () -> device.packetsQueued() == device.packetsDeparted());
+    }
+
     /** The loop's waiter: another loop wakes this one through it after handing over a packet. */
     TunWaiter waiter() {
         return waiter;

@@ -56,6 +56,11 @@ class EventLoopBusyPollTest {
 
     /** Runs a loop whose link has one packet in its first round; {@code foreignTaskAtPoll}: a thread queues a task then. */
     private static Run run(long window, int foreignTaskAtPoll) throws InterruptedException {
+        return run(window, foreignTaskAtPoll, () -> true);
+    }
+
+    private static Run run(long window, int foreignTaskAtPoll, java.util.function.BooleanSupplier spinAllowed)
+            throws InterruptedException {
         SteppingClock clock = new SteppingClock();
         RecordingWaiter waiter = new RecordingWaiter();
         EventLoop loop = new EventLoop(clock, waiter);
@@ -65,7 +70,7 @@ class EventLoopBusyPollTest {
         waiter.clock = clock;
         waiter.polls = polls;
         waiter.loop = loop;
-        loop.busyPoll(window);
+        loop.busyPoll(window, spinAllowed);
         loop.addPoller(() -> {
             int n = polls.incrementAndGet();
             if (n == foreignTaskAtPoll) {
@@ -109,6 +114,19 @@ class EventLoopBusyPollTest {
     void withoutBusyPollingTheLoopSleepsRightAfterTheWork() throws InterruptedException {
         Run r = run(0, -1);
         assertEquals(1, r.sleeps().get(0)[1], "slept after the first round");
+    }
+
+    @Test
+    void whileSpinningIsNotAllowedTheLoopSleepsRightAfterTheWork() throws InterruptedException {
+        Run r = run(WINDOW, -1, () -> false);
+        assertEquals(1, r.sleeps().get(0)[1], "slept after the first round, window or not");
+    }
+
+    @Test
+    void spinningStopsAsSoonAsItIsNoLongerAllowed() throws InterruptedException {
+        AtomicInteger asked = new AtomicInteger();
+        Run r = run(WINDOW, -1, () -> asked.incrementAndGet() <= 3);
+        assertEquals(4, r.sleeps().get(0)[1], "three rounds of spinning after the work, then asleep");
     }
 
     @Test
