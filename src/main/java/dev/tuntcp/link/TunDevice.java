@@ -476,17 +476,8 @@ public final class TunDevice implements LinkDevice {
 
     /** The read ring's buffer for entry {@code i}: kept from the last batch if unused, else a new one. */
     private ByteBuf readBuffer(int i) {
-        int capacity = headerLength + (options.offload() ? MAX_IPV4_PACKET : Math.min(mtu, MAX_IPV4_PACKET));
-        ByteBuf buf = readBuffers[i];
-        if (buf != null && buf.capacity() < capacity) {
-            buf.release();
-            buf = null;
-        }
-        if (buf == null) {
-            buf = options.allocator().directBuffer(capacity, capacity);
-            readBuffers[i] = buf;
-        }
-        return buf.clear();
+        readBuffers[i] = readable(readBuffers[i]);
+        return readBuffers[i];
     }
 
     /**
@@ -724,17 +715,24 @@ public final class TunDevice implements LinkDevice {
     }
 
     private ByteBuf spareBuffer() {
+        spare = readable(spare);
+        return spare;
+    }
+
+    /**
+     * {@code kept} cleared for the next read if it can hold any packet the device may hand over (a
+     * buffer left unused by the last read), else a new one ({@code kept}, if any, released).
+     */
+    private ByteBuf readable(ByteBuf kept) {
         // With TSO on, the kernel hands over super-segments of up to 64 KiB whatever the MTU.
         int capacity = headerLength + (options.offload() ? MAX_IPV4_PACKET : Math.min(mtu, MAX_IPV4_PACKET));
-        if (spare != null && spare.capacity() < capacity) {
-            spare.release();
-            spare = null;
+        if (kept != null && kept.capacity() >= capacity) {
+            return kept.clear();
         }
-        if (spare == null) {
-            spare = options.allocator().directBuffer(capacity, capacity);
+        if (kept != null) {
+            kept.release();
         }
-        spare.clear();
-        return spare;
+        return options.allocator().directBuffer(capacity, capacity);
     }
 
     private ByteBuf scratchBuffer() {
